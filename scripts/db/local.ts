@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { migrate } from '../../lib/db/migrate';
+import { provisionDatabase, type DatabaseUrls } from '../../lib/db/provision';
+import { startEmbeddedCluster, type EmbeddedCluster } from './embedded';
+
+// The development database: BOOTSTRAP_DATABASE_URL if given, otherwise the embedded PostgreSQL in
+// .data/pg on BULKHEAD_PG_PORT (default 54329, away from a system PostgreSQL on 5432). Provisioned
+// and migrated on every start, which is a no-op when nothing changed.
+
+export const DEV_DATABASE = 'bulkhead';
+export const DEV_DATA_DIR = path.join(process.cwd(), '.data', 'pg');
+
+export interface LocalDatabase {
+  urls: DatabaseUrls;
+  /** The embedded cluster we started, if any; stop it when done. */
+  cluster?: EmbeddedCluster;
+}
+
+export async function openLocalDatabase(
+  log: (line: string) => void = console.log,
+  options: { migrate?: boolean } = {},
+): Promise<LocalDatabase> {
+  let bootstrapUrl = process.env.BOOTSTRAP_DATABASE_URL;
+  let cluster: EmbeddedCluster | undefined;
+  if (!bootstrapUrl) {
+    const port = Number(process.env.BULKHEAD_PG_PORT ?? 54329);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`BULKHEAD_PG_PORT must be a port number, got "${process.env.BULKHEAD_PG_PORT}"`);
+    cluster = await startEmbeddedCluster({ dataDir: DEV_DATA_DIR, port, persistent: true });
+    log(cluster.owned ? `PostgreSQL 18 started on 127.0.0.1:${cluster.port} (data in .data/pg)` : `Using the PostgreSQL already running on 127.0.0.1:${cluster.port}`);
+    bootstrapUrl = cluster.url;
+  }
+  try {
+    const db = await provisionDatabase({ bootstrapUrl, database: DEV_DATABASE });
+    if (options.migrate !== false) {
+      const { applied } = await migrate({ connectionString: db.urls.migration, log: (line) => log(`  ${line}`) });
+      log(applied.length ? `Applied ${applied.length} migration(s).` : 'Database schema is up to date.');
+    }
+    return { urls: db.urls, cluster: cluster?.owned ? cluster : undefined };
+  } catch (error) {
+    if (cluster?.owned) await cluster.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { migrate } from '../lib/db/migrate';
+import { runtimeEnv } from './db/runtime-env';
+import { openLocalDatabase, type LocalDatabase } from './db/local';
+
+// `npm run dev`: a database, migrations, then `next dev` as the restricted runtime role. With
+// DATABASE_URL set we use that server as it is (and migrate it when MIGRATION_DATABASE_URL is set
+// too). Ctrl-C stops Next and then PostgreSQL; nothing is left running.
+
+const log = (line: string) => console.log(`[bulkhead] ${line}`);
+
+async function main() {
+  let local: LocalDatabase | undefined;
+  let appUrl = process.env.DATABASE_URL;
+  if (appUrl) {
+    if (process.env.MIGRATION_DATABASE_URL) {
+      const { applied } = await migrate({ connectionString: process.env.MIGRATION_DATABASE_URL, log });
+      log(applied.length ? `Applied ${applied.length} migration(s).` : 'Database schema is up to date.');
+    } else {
+      log('DATABASE_URL is set and MIGRATION_DATABASE_URL is not: skipping migrations.');
+    }
+  } else {
+    local = await openLocalDatabase(log);
+    appUrl = local.urls.app;
+  }
+
+  // The app gets the runtime role only: never the owner's, the ops role's or the superuser's URL.
+  const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'dev', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: runtimeEnv(appUrl),
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (local?.cluster) {
+      log('Stopping PostgreSQL…');
+      await local.cluster.stop();
+    }
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (next.exitCode === null) next.kill(signal);
+    });
+  }
+  next.on('exit', (code, signal) => void stop(code ?? (signal ? 0 : 1)));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[bulkhead] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

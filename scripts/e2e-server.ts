@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { migrate } from '../lib/db/migrate';
+import { runtimeEnv } from './db/runtime-env';
+import { dropDatabase, dropRoles, provisionDatabase } from '../lib/db/provision';
+import { acquireServer } from './db/server';
+
+// The server Playwright tests run against: a fresh database on a throw-away PostgreSQL (or on
+// BOOTSTRAP_DATABASE_URL), migrated, then `next start` on the production build in .next as the
+// restricted runtime role. Playwright stops it with SIGTERM; we drop what we created.
+
+const port = process.env.PORT ?? '3100';
+const log = (line: string) => console.log(`[e2e-server] ${line}`);
+
+async function main() {
+  const server = await acquireServer();
+  const rolePrefix = `bulkhead_e${randomBytes(3).toString('hex')}`;
+  const database = `${rolePrefix}_db`;
+  const cleanup = async () => {
+    await dropDatabase(server.bootstrapUrl, database).catch(() => {});
+    await dropRoles(server.bootstrapUrl, rolePrefix).catch(() => {});
+    await server.release();
+  };
+
+  let urls;
+  try {
+    const db = await provisionDatabase({ bootstrapUrl: server.bootstrapUrl, database, rolePrefix });
+    await migrate({ connectionString: db.urls.migration });
+    urls = db.urls;
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  log(`database ${database} ready; starting next on port ${port}`);
+
+  const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], {
+    stdio: 'inherit',
+    env: { ...runtimeEnv(urls.app), NODE_ENV: 'production' },
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (next.exitCode === null) {
+      next.kill('SIGTERM');
+      await new Promise((resolve) => next.once('exit', resolve));
+    }
+    await cleanup();
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => void stop(0));
+  next.on('exit', (code) => void stop(code ?? 1));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[e2e-server] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

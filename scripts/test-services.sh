@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `npm run test:services`: the tests that need this machine's own services. They never run in the
+# README's `npm test`, which needs nothing but Node and npm.
+#  - The integration tier again, on the system PostgreSQL (15 on CI) as the bootstrap superuser:
+#    a dedicated database and suffixed roles, dropped afterwards.
+set -euo pipefail
+export BOOTSTRAP_DATABASE_URL="${SERVICES_BOOTSTRAP_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+echo "test:services: integration tests against ${BOOTSTRAP_DATABASE_URL%%@*}@… ($(node -e "
+const pg=require('pg');const c=new pg.Client({connectionString:process.env.BOOTSTRAP_DATABASE_URL});
+c.connect().then(()=>c.query('show server_version')).then(r=>{console.log('PostgreSQL '+r.rows[0].server_version);return c.end()}).catch(e=>{console.log('unreachable: '+e.message);process.exit(0)})"))"
+npx vitest run
