@@ -21,7 +21,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
  * Registers a database for the current test file: created before its tests, dropped after.
  * Read `.current` inside tests and hooks.
  */
-export function useTestDatabase(options: { empty?: boolean } = {}) {
+export function setupTestDatabase(options: { empty?: boolean } = {}) {
   const handle: { current: ProvisionedDatabase } = { current: undefined as unknown as ProvisionedDatabase };
   let drop: (() => Promise<void>) | undefined;
   beforeAll(async () => {

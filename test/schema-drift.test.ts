@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DMMF } from '@prisma/generator-helper';
 import { describe, expect, it } from 'vitest';
-import { useTestDatabase } from './db';
+import { setupTestDatabase } from './db';
 import { findDrift, readCatalog } from './drift';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -26,7 +26,7 @@ async function parseSchema(schemaText: string): Promise<DMMF.Datamodel> {
 }
 
 describe('schema.prisma and the migrations', () => {
-  const db = useTestDatabase();
+  const db = setupTestDatabase();
 
   it('describe the same tables, columns, types, keys, indexes and enums', async () => {
     const datamodel = await parseSchema(await readFile(path.join(root, 'prisma', 'schema.prisma'), 'utf8'));

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closeAppPool } from '@/lib/db/pool';
 import { freePort } from '@/scripts/db/embedded';
-import { useTestDatabase } from '@/test/db';
+import { setupTestDatabase } from '@/test/db';
 
-const db = useTestDatabase();
+const db = setupTestDatabase();
 
 /** Loads the route fresh with DATABASE_URL set, so env and pool are built for that URL. */
 async function healthWith(databaseUrl: string) {
