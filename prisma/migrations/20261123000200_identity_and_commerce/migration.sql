@@ -8,6 +8,20 @@
 --   * SELECT bulkhead.enable_tenant_isolation('<table>') — forced RLS with the one policy shape.
 -- Money is integer minor units (cents) in the tenant's single currency.
 
+-- The tenant in the current transaction, or NULL. Used as the default of every tenant_id column,
+-- so a row written inside a tenant context belongs to that tenant without anyone spelling the id
+-- (the policies' WITH CHECK still verifies it). Policies inline the same expression.
+CREATE FUNCTION bulkhead.current_tenant_id() RETURNS uuid
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog
+AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::uuid $$;
+REVOKE ALL ON FUNCTION bulkhead.current_tenant_id() FROM PUBLIC;
+DO $$
+BEGIN
+  EXECUTE format('GRANT EXECUTE ON FUNCTION bulkhead.current_tenant_id() TO %I, %I', bulkhead.role('app'), bulkhead.role('ops'));
+END
+$$;
+
 CREATE TYPE "MembershipRole" AS ENUM ('owner', 'admin', 'member', 'viewer');
 CREATE TYPE "OrderStatus" AS ENUM ('draft', 'pending', 'paid', 'partially_refunded', 'refunded', 'cancelled');
 CREATE TYPE "ActorType" AS ENUM ('user', 'api_key', 'system', 'platform_admin');
@@ -31,7 +45,7 @@ CREATE TABLE users (
 CREATE UNIQUE INDEX users_email_key ON users (email);
 
 CREATE TABLE memberships (
-  tenant_id  uuid             NOT NULL,
+  tenant_id  uuid             NOT NULL DEFAULT bulkhead.current_tenant_id(),
   user_id    uuid             NOT NULL,
   role       "MembershipRole" NOT NULL DEFAULT 'member',
   created_at timestamptz(3)   NOT NULL DEFAULT now(),
@@ -44,7 +58,7 @@ CREATE TABLE memberships (
 CREATE INDEX memberships_user_id_idx ON memberships (user_id);
 
 CREATE TABLE customers (
-  tenant_id   uuid           NOT NULL,
+  tenant_id   uuid           NOT NULL DEFAULT bulkhead.current_tenant_id(),
   id          uuid           NOT NULL DEFAULT bulkhead.uuid_v7(),
   name        text           NOT NULL,
   email       text           NOT NULL,
@@ -62,7 +76,7 @@ CREATE INDEX customers_tenant_id_email_idx ON customers (tenant_id, email);
 CREATE INDEX customers_tenant_id_name_idx ON customers (tenant_id, name);
 
 CREATE TABLE products (
-  tenant_id   uuid           NOT NULL,
+  tenant_id   uuid           NOT NULL DEFAULT bulkhead.current_tenant_id(),
   id          uuid           NOT NULL DEFAULT bulkhead.uuid_v7(),
   sku         text           NOT NULL,
   name        text           NOT NULL,
@@ -79,7 +93,7 @@ CREATE TABLE products (
 CREATE UNIQUE INDEX products_tenant_id_sku_key ON products (tenant_id, sku);
 
 CREATE TABLE orders (
-  tenant_id    uuid           NOT NULL,
+  tenant_id    uuid           NOT NULL DEFAULT bulkhead.current_tenant_id(),
   id           uuid           NOT NULL DEFAULT bulkhead.uuid_v7(),
   number       integer        NOT NULL,
   customer_id  uuid           NOT NULL,
@@ -105,7 +119,7 @@ CREATE INDEX orders_tenant_id_status_placed_at_idx ON orders (tenant_id, status,
 CREATE INDEX orders_tenant_id_customer_id_idx ON orders (tenant_id, customer_id);
 
 CREATE TABLE order_items (
-  tenant_id   uuid    NOT NULL,
+  tenant_id   uuid    NOT NULL DEFAULT bulkhead.current_tenant_id(),
   id          uuid    NOT NULL DEFAULT bulkhead.uuid_v7(),
   order_id    uuid    NOT NULL,
   product_id  uuid    NOT NULL,
@@ -126,7 +140,7 @@ CREATE INDEX order_items_tenant_id_product_id_idx ON order_items (tenant_id, pro
 -- Revenue is recognised when a payment is received; refunds are rows of their own, never an
 -- edit of the payment, so a report for any past range gives the same answer tomorrow.
 CREATE TABLE payments (
-  tenant_id   uuid           NOT NULL,
+  tenant_id   uuid           NOT NULL DEFAULT bulkhead.current_tenant_id(),
   id          uuid           NOT NULL DEFAULT bulkhead.uuid_v7(),
   order_id    uuid           NOT NULL,
   amount      integer        NOT NULL,
@@ -142,7 +156,7 @@ CREATE INDEX payments_tenant_id_received_at_idx ON payments (tenant_id, received
 CREATE INDEX payments_tenant_id_order_id_idx ON payments (tenant_id, order_id);
 
 CREATE TABLE refunds (
-  tenant_id   uuid           NOT NULL,
+  tenant_id   uuid           NOT NULL DEFAULT bulkhead.current_tenant_id(),
   id          uuid           NOT NULL DEFAULT bulkhead.uuid_v7(),
   order_id    uuid           NOT NULL,
   amount      integer        NOT NULL,
@@ -159,7 +173,7 @@ CREATE INDEX refunds_tenant_id_order_id_idx ON refunds (tenant_id, order_id);
 
 -- Append-only: the runtime role may insert and read, never update or delete (grants below).
 CREATE TABLE audit_events (
-  tenant_id   uuid           NOT NULL,
+  tenant_id   uuid           NOT NULL DEFAULT bulkhead.current_tenant_id(),
   id          uuid           NOT NULL DEFAULT bulkhead.uuid_v7(),
   actor_type  "ActorType"    NOT NULL,
   actor_id    uuid,

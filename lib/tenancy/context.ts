@@ -1,0 +1,54 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+// The tenant context of one unit of work (a request, a server action, a job): who acts, in which
+// tenant, with which role. It is opened once per entry point by lib/tenancy's `runInTenant` — never
+// from a parameter a caller could get wrong — and read by the data layer, the audit helper and
+// the logger.
+//
+// AsyncLocalStorage does not flow from a layout into its pages or into streamed children in
+// Next.js, so every entry (page, server action, route handler) opens the context itself through
+// the one wrapper its kind has (lib/auth), rather than relying on an outer component.
+
+export type MembershipRole = 'owner' | 'admin' | 'member' | 'viewer';
+export type ActorKind = 'user' | 'api_key' | 'system' | 'platform_admin';
+
+export interface TenantContext {
+  tenantId: string;
+  /** Who acts: a user id, an API key id, or undefined for the system. */
+  actorId?: string;
+  actorType: ActorKind;
+  /** A human label for audit lines (email, key name). */
+  actorLabel?: string;
+  role?: MembershipRole;
+  plan?: 'free' | 'pro' | 'enterprise';
+  requestId: string;
+}
+
+export interface ContextStore extends TenantContext {
+  /** The open interactive transaction, so nested work joins it instead of opening another. */
+  transaction?: unknown;
+}
+
+export const tenantStorage = new AsyncLocalStorage<ContextStore>();
+
+export class TenantContextMissingError extends Error {
+  constructor(what = 'tenant data') {
+    super(
+      `No tenant context: ${what} can only be used inside runInTenant() — open it in the entry point ` +
+        `(tenantPage / tenantAction / tenantRoute) from the authenticated session, never from user input.`,
+    );
+    this.name = 'TenantContextMissingError';
+  }
+}
+
+/** The current tenant context; throws when there is none. */
+export function currentTenant(): TenantContext {
+  const store = tenantStorage.getStore();
+  if (!store) throw new TenantContextMissingError();
+  return store;
+}
+
+/** The current tenant context, or undefined outside one (for logging). */
+export function maybeCurrentTenant(): TenantContext | undefined {
+  return tenantStorage.getStore();
+}

@@ -1,0 +1,42 @@
+// The isolation core's public face. Entry points open a context with runInTenant(); everything
+// below them calls tenantDb() and never sees a tenant id.
+import { randomUUID } from 'node:crypto';
+import { appPool } from '../db/pool';
+import { env } from '../env';
+import { createTenantClientFactory, tenantDbFrom, type TenantClient, type TenantClientFactory, type TenantTransaction } from './client';
+import { tenantStorage, type TenantContext } from './context';
+import { assertTenantId } from './tenant-pool';
+
+export { audit, type AuditEventInput } from './audit';
+export { currentTenant, maybeCurrentTenant, TenantContextMissingError, type TenantContext, type MembershipRole } from './context';
+export { CrossTenantArgumentError } from './scope';
+export type { TenantClient, TenantTransaction };
+
+const globalForTenancy = globalThis as unknown as { bulkheadTenantClients?: TenantClientFactory };
+
+function appFactory(): TenantClientFactory {
+  globalForTenancy.bulkheadTenantClients ??= createTenantClientFactory({
+    pool: appPool(),
+    mode: env().TENANT_DB_MODE,
+    cacheSize: env().TENANT_CLIENT_CACHE_SIZE,
+  });
+  return globalForTenancy.bulkheadTenantClients;
+}
+
+/** The database, as the tenant in context sees it. Throws outside a tenant context. */
+export function tenantDb(): TenantClient | TenantTransaction {
+  return tenantDbFrom(appFactory());
+}
+
+/**
+ * Runs `work` as `context`. Call it once per entry point, with a context built from the
+ * authenticated session (lib/auth does), never from request input.
+ */
+export async function runInTenant<T>(context: Omit<TenantContext, 'requestId'> & { requestId?: string }, work: () => Promise<T>): Promise<T> {
+  assertTenantId(context.tenantId);
+  const outer = tenantStorage.getStore();
+  if (outer && outer.tenantId !== context.tenantId) {
+    throw new Error('runInTenant(): a tenant context cannot be nested inside another tenant’s context.');
+  }
+  return tenantStorage.run({ ...context, requestId: context.requestId ?? randomUUID() }, work);
+}

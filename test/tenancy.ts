@@ -1,0 +1,25 @@
+import pg from 'pg';
+import { createTenantClientFactory, tenantDbFrom, type TenantClientFactory } from '@/lib/tenancy/client';
+import { tenantStorage, type TenantContext } from '@/lib/tenancy/context';
+import type { TenantDbMode } from '@/lib/tenancy/tenant-pool';
+
+/** A tenant-client factory over its own pool of the runtime role, for one test file. */
+export function tenantClients(appUrl: string, options: { mode?: TenantDbMode; poolSize?: number } = {}) {
+  const pool = new pg.Pool({ connectionString: appUrl, max: options.poolSize ?? 4 });
+  const factory = createTenantClientFactory({ pool, mode: options.mode });
+  return {
+    pool,
+    factory,
+    /** Runs `work` as a user of `tenantId`, the way an entry point would. */
+    as<T>(tenantId: string, work: (db: ReturnType<typeof tenantDbFrom>) => Promise<T>, context: Partial<TenantContext> = {}): Promise<T> {
+      return tenantStorage.run(
+        { tenantId, actorType: 'user', actorId: undefined, requestId: 'test', ...context },
+        () => work(tenantDbFrom(factory)),
+      );
+    },
+    db: () => tenantDbFrom(factory),
+    close: () => pool.end(),
+  };
+}
+
+export type TenantClients = ReturnType<typeof tenantClients> & { factory: TenantClientFactory };
