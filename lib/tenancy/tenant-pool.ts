@@ -6,10 +6,11 @@ import { pipelined, SET_TENANT_SQL } from './pipeline';
 // transaction-locally (set_config(…, true)), so row-level security filters it; nothing is ever set
 // at session level, so nothing survives into the next checkout of the connection.
 //
-// Why a bound view rather than reading the tenant from AsyncLocalStorage inside the driver: Prisma
-// batches findUnique calls (and runs batch transactions) on a process.nextTick scheduled by
-// whichever request came first in that tick, so a driver that looked up "the current tenant" there
-// could run request B's query under request A's context. A view bound by object identity cannot.
+// Why a bound view rather than reading the tenant from AsyncLocalStorage inside the driver: with
+// Prisma 7 the context does not reach the driver adapter — queries run from Prisma's own async
+// resources (its request batcher dispatches on a process.nextTick of whichever call came first).
+// A driver that looked up "the current tenant" would see none, or another request's.
+// lib/tenancy/ambient-hazard.test.ts shows it. A view bound by object identity cannot be confused.
 //
 // Two modes, same guarantee:
 //   pipelined    set_config and the query in one round trip (one implicit transaction);
