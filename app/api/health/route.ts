@@ -1,4 +1,4 @@
-import { checkDatabase } from '@/lib/db/pool';
+import { checkDatabase } from '@/lib/db/health';
 import pkg from '@/package.json';
 
 // Liveness and readiness in one: 200 when the app can reach PostgreSQL as its runtime role, 503
