@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { migrate } from '../lib/db/migrate';
+import { authSecret } from '../lib/auth/secret';
 import { runtimeEnv } from './db/runtime-env';
 import { openLocalDatabase, type LocalDatabase } from './db/local';
 
@@ -27,7 +28,7 @@ async function main() {
   // The app gets the runtime role only: never the owner's, the ops role's or the superuser's URL.
   const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'dev', ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: runtimeEnv(appUrl),
+    env: { ...runtimeEnv(appUrl), AUTH_SECRET: process.env.AUTH_SECRET ?? authSecret() },
   });
 
   let stopping = false;

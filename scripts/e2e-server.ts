@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { migrate } from '../lib/db/migrate';
 import { runtimeEnv } from './db/runtime-env';
 import { dropDatabase, dropRoles, provisionDatabase } from '../lib/db/provision';
+import { seedDemo } from '../prisma/seed/demo';
 import { acquireServer } from './db/server';
 
 // The server Playwright tests run against: a fresh database on a throw-away PostgreSQL (or on
@@ -26,6 +27,7 @@ async function main() {
   try {
     const db = await provisionDatabase({ bootstrapUrl: server.bootstrapUrl, database, rolePrefix });
     await migrate({ connectionString: db.urls.migration });
+    await seedDemo(db.urls.ops);
     urls = db.urls;
   } catch (error) {
     await cleanup();
@@ -35,7 +37,7 @@ async function main() {
 
   const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], {
     stdio: 'inherit',
-    env: { ...runtimeEnv(urls.app), NODE_ENV: 'production' },
+    env: { ...runtimeEnv(urls.app), NODE_ENV: 'production', AUTH_SECRET: randomBytes(33).toString('base64') },
   });
 
   let stopping = false;

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { ButtonLink } from '@/components/ui/button-link';
 import { Logo } from '@/components/marketing/logo';
 
@@ -63,6 +64,7 @@ export default function LandingPage() {
             <a href="#how" className="hover:text-slate-900">How isolation works</a>
             <a href="#proof" className="hover:text-slate-900">Proof</a>
             <a href="/api/health" className="hover:text-slate-900">Status</a>
+            <Link href="/sign-in" className="font-semibold text-brand-600 hover:text-brand-700">Sign in</Link>
           </div>
         </nav>
       </header>
@@ -83,9 +85,12 @@ export default function LandingPage() {
               shown working by tests that attack it.
             </p>
             <div className="mt-10 flex flex-wrap items-center gap-4">
-              <ButtonLink href="#how">See how a request stays in its tenant</ButtonLink>
-              <ButtonLink href="/api/health" variant="secondary">
-                Check the API and database
+              <ButtonLink href="/sign-in">Open the demo</ButtonLink>
+              <ButtonLink href="#how" variant="secondary">
+                See how a request stays in its tenant
+              </ButtonLink>
+              <ButtonLink href="/sign-up" variant="secondary">
+                Create a workspace
               </ButtonLink>
             </div>
             <pre className="mt-12 inline-block rounded-xl bg-slate-900 px-5 py-4 font-mono text-sm text-slate-100 shadow-lg">

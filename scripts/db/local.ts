@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { migrate } from '../../lib/db/migrate';
 import { provisionDatabase, type DatabaseUrls } from '../../lib/db/provision';
+import { seedDemo } from '../../prisma/seed/demo';
 import { startEmbeddedCluster, type EmbeddedCluster } from './embedded';
 
 // The development database: BOOTSTRAP_DATABASE_URL if given, otherwise the embedded PostgreSQL in
@@ -34,6 +35,7 @@ export async function openLocalDatabase(
     if (options.migrate !== false) {
       const { applied } = await migrate({ connectionString: db.urls.migration, log: (line) => log(`  ${line}`) });
       log(applied.length ? `Applied ${applied.length} migration(s).` : 'Database schema is up to date.');
+      await seedDemo(db.urls.ops, (line) => log(`  ${line}`));
     }
     return { urls: db.urls, cluster: cluster?.owned ? cluster : undefined };
   } catch (error) {

@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { currentUser } from '@/lib/auth/session';
+import { safeReturnPath } from '@/lib/auth/redirects';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoMode } from '@/lib/demo';
+import { SignInForm } from './sign-in-form';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  const { callbackUrl } = await searchParams;
+  if (await currentUser()) redirect(safeReturnPath(callbackUrl));
+  return (
+    <>
+      <h1 className="text-2xl font-bold tracking-tight text-slate-900">Sign in</h1>
+      <p className="mt-1 text-sm text-slate-600">Welcome back. Your workspaces are one step away.</p>
+      <div className="mt-8">
+        <SignInForm callbackUrl={safeReturnPath(callbackUrl, '')} />
+      </div>
+      {demoMode() ? (
+        <div className="mt-8 rounded-xl bg-slate-50 p-4 text-sm ring-1 ring-slate-200" aria-label="Demo accounts">
+          <p className="font-medium text-slate-800">Demo accounts (password: <code>{DEMO_PASSWORD}</code>)</p>
+          <ul className="mt-2 space-y-1 text-slate-600">
+            {DEMO_ACCOUNTS.map((account) => (
+              <li key={account.email}>
+                <code>{account.email}</code> — {account.memberships.map((m) => `${m.role} of ${m.tenant}`).join(', ')}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </>
+  );
+}

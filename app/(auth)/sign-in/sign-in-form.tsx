@@ -1,0 +1,29 @@
+'use client';
+
+import Link from 'next/link';
+import { useActionState } from 'react';
+import { Field, FormError } from '@/components/forms/field';
+import { SubmitButton } from '@/components/forms/submit-button';
+import { signInAction } from './actions';
+
+export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
+  const [state, action] = useActionState(signInAction, undefined);
+  const failed = state && !state.ok ? state : undefined;
+  return (
+    <form action={action} className="space-y-5" noValidate>
+      <FormError message={failed?.formError} />
+      <input type="hidden" name="callbackUrl" value={callbackUrl ?? ''} />
+      <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={failed?.values?.email} errors={failed?.fieldErrors?.email} />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={failed?.fieldErrors?.password} />
+      <SubmitButton className="w-full" pendingLabel="Signing in…">
+        Sign in
+      </SubmitButton>
+      <p className="text-center text-sm text-slate-600">
+        New here?{' '}
+        <Link href="/sign-up" className="font-semibold text-brand-600 hover:text-brand-700">
+          Create a workspace
+        </Link>
+      </p>
+    </form>
+  );
+}

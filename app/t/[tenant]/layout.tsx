@@ -1,0 +1,22 @@
+import type { ReactNode } from 'react';
+import { AppShell, type NavItem } from '@/components/shell/app-shell';
+import { tenantAccess } from '@/lib/auth/entry';
+import { can, type Permission } from '@/lib/auth/permissions';
+import { userTenants } from '@/lib/tenancy/lookups';
+
+const NAV: { path: string; label: string; permission: Permission }[] = [{ path: '', label: 'Dashboard', permission: 'dashboard.view' }];
+
+// The shell only: who you are, which workspace, where you can go. It reads no tenant rows — each
+// page opens its own tenant context (AsyncLocalStorage does not flow from a layout into pages).
+export default async function TenantLayout({ children, params }: { children: ReactNode; params: Promise<{ tenant: string }> }) {
+  const { tenant: slug } = await params;
+  const access = await tenantAccess(slug);
+  const tenants = await userTenants(access.user.id);
+  const current = tenants.find((t) => t.slug === slug)!;
+  const nav: NavItem[] = NAV.filter((item) => can(access.role, item.permission)).map((item) => ({ href: `/t/${slug}${item.path}`, label: item.label }));
+  return (
+    <AppShell tenant={{ slug, name: current.name, role: access.role }} tenants={tenants.map(({ slug: s, name, role }) => ({ slug: s, name, role }))} user={access.user} nav={nav}>
+      {children}
+    </AppShell>
+  );
+}

@@ -1,0 +1,60 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { Logo } from '@/components/marketing/logo';
+import { SignOutButton } from './sign-out-button';
+import { TenantSwitcher } from './tenant-switcher';
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+export function AppShell({
+  tenant,
+  tenants,
+  user,
+  nav,
+  children,
+}: {
+  tenant: { slug: string; name: string; role: string };
+  tenants: { slug: string; name: string; role: string }[];
+  user: { email: string; name: string | null };
+  nav: NavItem[];
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex min-h-dvh">
+      <aside className="hidden w-64 shrink-0 flex-col border-r border-slate-200 bg-slate-50 px-4 py-5 md:flex">
+        <Link href={`/t/${tenant.slug}`} className="flex items-center gap-2 px-2 font-semibold text-slate-900">
+          <Logo className="size-7" /> Bulkhead
+        </Link>
+        <div className="mt-6">
+          <TenantSwitcher current={tenant} tenants={tenants} />
+        </div>
+        <nav className="mt-6 flex flex-1 flex-col gap-1" aria-label="Workspace">
+          {nav.map((item) => (
+            <Link key={item.href} href={item.href} className="rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-white hover:text-slate-900">
+              {item.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="border-t border-slate-200 px-2 pt-4 text-sm">
+          <p className="truncate font-medium text-slate-900" title={user.email}>
+            {user.name ?? user.email}
+          </p>
+          <p className="truncate text-xs text-slate-500">{user.email}</p>
+          <div className="mt-3">
+            <SignOutButton />
+          </div>
+        </div>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center justify-between border-b border-slate-200 px-6 py-3 md:hidden">
+          <TenantSwitcher current={tenant} tenants={tenants} />
+          <SignOutButton />
+        </header>
+        <main className="flex-1 px-6 py-8 lg:px-10">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+// One error type, two renderings (STYLE.md): route handlers render AppError as RFC 9457
+// problem+json, server actions as an ActionResult the form shows inline. Another tenant's record is
+// always `not_found`, the same as a record that does not exist.
+
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly fieldErrors?: FieldErrors,
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what = 'record') => new AppError('not_found', `No such ${what}.`);
