@@ -37,7 +37,7 @@ async function main() {
 
   const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], {
     stdio: 'inherit',
-    env: { ...runtimeEnv(urls.app), NODE_ENV: 'production', AUTH_SECRET: randomBytes(33).toString('base64') },
+    env: { ...runtimeEnv(urls.app), NODE_ENV: 'production', BULKHEAD_DEV_OUTBOX: '1', APP_URL: `http://127.0.0.1:${port}`, AUTH_SECRET: randomBytes(33).toString('base64') },
   });
 
   let stopping = false;

@@ -43,7 +43,10 @@ export function AppShell({
             {user.name ?? user.email}
           </p>
           <p className="truncate text-xs text-slate-500">{user.email}</p>
-          <div className="mt-3">
+          <div className="mt-3 flex items-center gap-4">
+            <Link href="/account" className="text-sm font-medium text-slate-600 hover:text-slate-900">
+              Account
+            </Link>
             <SignOutButton />
           </div>
         </div>

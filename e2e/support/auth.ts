@@ -16,3 +16,29 @@ export async function expectWorkspace(page: Page, name: string) {
 
 /** A unique suffix so flows that create accounts and tenants never collide. */
 export const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** Signs up a fresh owner with a fresh workspace; the seeded tenants stay read-only. */
+export async function signUpOwner(page: Page, label = 'Owner') {
+  const id = unique();
+  const account = { email: `${label.toLowerCase()}-${id}@flows.test`, password: TEST_PASSWORD, slug: `ws-${id}`, workspace: `Workspace ${id}` };
+  await page.goto('/sign-up');
+  await page.getByLabel('Your name').fill(`${label} ${id}`);
+  await page.getByLabel('Work email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByLabel('Workspace name').fill(account.workspace);
+  await page.getByLabel('Workspace address').fill(account.slug);
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page).toHaveURL(new RegExp(`/t/${account.slug}$`));
+  return account;
+}
+
+/** The newest link mailed to `to`, from the dev outbox. */
+export async function mailedLink(page: Page, to: string): Promise<string> {
+  await page.goto('/dev/mail');
+  const mail = page.getByTestId('mail').filter({ has: page.getByTestId('mail-to').getByText(to, { exact: true }) }).first();
+  const href = await mail.getByRole('link', { name: 'Open link' }).getAttribute('href');
+  expect(href).toBeTruthy();
+  return new URL(href!).pathname;
+}

@@ -3,6 +3,7 @@ import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { userForSignIn } from '../tenancy/lookups';
 import { verifyPassword } from './password';
+import { isLocked, recordFailure, recordSuccess } from './throttle';
 import { authSecret } from './secret';
 
 // Auth.js (next-auth 5) with email + password. Sessions are JWTs (credentials need them) that carry
@@ -26,6 +27,11 @@ const credentials = z.object({
   password: z.string().min(1).max(200),
 });
 
+function clientAddress(request: Request | undefined): string {
+  const forwarded = request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return forwarded || request?.headers.get('x-real-ip') || 'unknown';
+}
+
 /** One message whatever failed — unknown email, wrong password, locked — so nobody can probe accounts. */
 export class InvalidCredentials extends CredentialsSignin {
   code = 'invalid_credentials';
@@ -40,18 +46,25 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   logger: {
     // A failed sign-in is an expected event, not a server error; keep the log for real problems.
     error(error) {
-      if (error.name !== 'CredentialsSignin') console.error('[auth]', error);
+      if (!(error instanceof CredentialsSignin)) console.error('[auth]', error);
     },
   },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
-        const record = await userForSignIn(parsed.data.email);
-        if (!(await verifyPassword(record?.passwordHash, parsed.data.password)) || !record) throw new InvalidCredentials();
-        return { id: record.id, email: parsed.data.email, sessionVersion: record.sessionVersion };
+        const { email, password } = parsed.data;
+        const address = clientAddress(request);
+        if (await isLocked(email, address)) throw new InvalidCredentials();
+        const record = await userForSignIn(email);
+        if (!(await verifyPassword(record?.passwordHash, password)) || !record) {
+          await recordFailure(email, address);
+          throw new InvalidCredentials();
+        }
+        await recordSuccess(email);
+        return { id: record.id, email, sessionVersion: record.sessionVersion };
       },
     }),
   ],

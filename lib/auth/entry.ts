@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { headers } from 'next/headers';
-import { forbidden, notFound } from 'next/navigation';
+import { forbidden, notFound, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
 import { AppError, type ErrorCode, type FieldErrors } from '../errors';
@@ -103,6 +103,7 @@ export function tenantAction<Schema extends z.ZodType, Result>(
       const data = await runInTenant(await contextOf(access), () => work(parsed.data, access));
       return { ok: true, data };
     } catch (error) {
+      unstable_rethrow(error); // redirect() and notFound() are control flow, not failures
       return failure(error, values);
     }
   };

@@ -114,6 +114,11 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
       expect(memberships.flatMap((u) => u.memberships).every((m) => m.tenantId === acme.id)).toBe(true);
     });
 
+    it('models that are not tenant data are not reachable through a tenant client', async () => {
+      await expect(asAcme((db) => db.accountToken.findMany())).rejects.toThrow(/not tenant data/);
+      await expect(asAcme((db) => db.loginAttempt.findMany())).rejects.toThrow(/not tenant data/);
+    });
+
     it('tagged raw SQL runs under the tenant; the unsafe raw methods do not exist', async () => {
       const rows = await asAcme((db) => db.$queryRaw<{ notes: string }[]>`SELECT notes FROM customers`);
       expect(rows).toHaveLength(acme.customerIds.length);

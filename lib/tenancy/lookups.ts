@@ -102,3 +102,111 @@ export async function createTenant(input: { userId: string; tenantName: string; 
     rethrowUnique(error);
   }
 }
+
+// ── Invitations and account tokens ─────────────────────────────────────────────────────────────
+
+export interface InvitationPreview {
+  tenantId: string;
+  invitationId: string;
+  tenantName: string;
+  tenantSlug: string;
+  email: string;
+  role: MembershipRole;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export async function invitationByToken(tokenHash: string): Promise<InvitationPreview | undefined> {
+  const [row] = await rows<{
+    tenant_id: string; invitation_id: string; tenant_name: string; tenant_slug: string; email: string;
+    role: MembershipRole; expires_at: Date; accepted_at: Date | null; revoked_at: Date | null;
+  }>('SELECT * FROM bulkhead.invitation_by_token($1)', [tokenHash]);
+  return (
+    row && {
+      tenantId: row.tenant_id, invitationId: row.invitation_id, tenantName: row.tenant_name, tenantSlug: row.tenant_slug,
+      email: row.email, role: row.role, expiresAt: row.expires_at, acceptedAt: row.accepted_at, revokedAt: row.revoked_at,
+    }
+  );
+}
+
+/** Why an invitation or account token could not be used, in words a person can act on. */
+export class TokenRefusedError extends Error {
+  constructor(readonly reason: 'not_found' | 'used' | 'expired' | 'other_email' | 'unusable') {
+    super(
+      {
+        not_found: 'This invitation link is not valid.',
+        used: 'This invitation has already been used or was withdrawn.',
+        expired: 'This invitation has expired. Ask for a new one.',
+        other_email: 'This invitation was sent to a different email address. Sign in with that address.',
+        unusable: 'This link is no longer valid. Request a new one.',
+      }[reason],
+    );
+    this.name = 'TokenRefusedError';
+  }
+}
+
+function rethrowToken(error: unknown): never {
+  const message = (error as { message?: string }).message ?? '';
+  const reason = ({
+    invitation_not_found: 'not_found',
+    invitation_used: 'used',
+    invitation_expired: 'expired',
+    invitation_other_email: 'other_email',
+    invitation_unusable: 'unusable',
+    token_unusable: 'unusable',
+  } as const)[message as 'token_unusable'];
+  if (reason) throw new TokenRefusedError(reason);
+  rethrowUnique(error);
+}
+
+export async function acceptInvitation(tokenHash: string, userId: string): Promise<string> {
+  try {
+    const [row] = await rows<{ slug: string }>('SELECT bulkhead.accept_invitation($1, $2) AS slug', [tokenHash, userId]);
+    return row!.slug;
+  } catch (error) {
+    rethrowToken(error);
+  }
+}
+
+export async function signUpInvited(input: { tokenHash: string; name: string; passwordHash: string }): Promise<{ userId: string; email: string; tenantSlug: string }> {
+  try {
+    const [row] = await rows<{ user_id: string; email: string; tenant_slug: string }>(
+      'SELECT user_id, email, tenant_slug FROM bulkhead.sign_up_invited($1, $2, $3)',
+      [input.tokenHash, input.name, input.passwordHash],
+    );
+    return { userId: row!.user_id, email: row!.email, tenantSlug: row!.tenant_slug };
+  } catch (error) {
+    rethrowToken(error);
+  }
+}
+
+/** Stores a reset token if an account has this email; returns its name for the message, or nothing. */
+export async function createPasswordResetToken(email: string, tokenHash: string, expiresAt: Date): Promise<{ userId: string; name: string | null } | undefined> {
+  const [row] = await rows<{ user_id: string; name: string | null }>(
+    'SELECT user_id, name FROM bulkhead.create_account_token($1, $2, $3, $4)',
+    [email, 'password_reset', tokenHash, expiresAt],
+  );
+  return row && { userId: row.user_id, name: row.name };
+}
+
+export async function requestEmailChange(userId: string, newEmail: string, tokenHash: string, expiresAt: Date): Promise<void> {
+  await rows('SELECT bulkhead.request_email_change($1, $2, $3, $4)', [userId, newEmail, tokenHash, expiresAt]);
+}
+
+export async function redeemAccountToken(tokenHash: string, purpose: 'password_reset' | 'email_change', passwordHash?: string): Promise<string> {
+  try {
+    const [row] = await rows<{ id: string }>('SELECT bulkhead.redeem_account_token($1, $2, $3) AS id', [tokenHash, purpose, passwordHash ?? null]);
+    return row!.id;
+  } catch (error) {
+    rethrowToken(error);
+  }
+}
+
+export async function setPassword(userId: string, passwordHash: string): Promise<void> {
+  await rows('SELECT bulkhead.set_password($1, $2)', [userId, passwordHash]);
+}
+
+export async function revokeSessions(userId: string): Promise<void> {
+  await rows('SELECT bulkhead.revoke_sessions($1)', [userId]);
+}

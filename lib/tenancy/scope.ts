@@ -7,7 +7,8 @@ import { assertTenantId } from './tenant-pool';
 //   * scopes the two global models the tenant may see: Tenant (its own row) and User (members of
 //     this tenant), and refuses to create or delete them through a tenant client;
 //   * refuses any explicit other tenant anywhere in the arguments — a where, a data, a nested
-//     connect — instead of quietly overriding it, so the bug is loud.
+//     connect — instead of quietly overriding it, so the bug is loud;
+//   * refuses every other model (account tokens, throttling counters): not tenant data.
 // It works without row-level security (tests run it alone as a BYPASSRLS role) and RLS works
 // without it: two independent layers.
 
@@ -77,8 +78,11 @@ const asArray = (value: unknown): unknown[] => (value === undefined ? [] : Array
 
 export function scopeArgs(model: string, operation: string, args: Args | undefined, tenantId: string): Args {
   const scoped: Args = { ...(args ?? {}) };
-  assertOnlyTenant(scoped, tenantId, model, operation);
   const isGlobal = model === 'Tenant' || model === 'User';
+  if (!TENANT_MODELS.has(model) && !isGlobal) {
+    throw new CrossTenantArgumentError(model, operation, `${model} is not tenant data and is not available through a tenant client`);
+  }
+  assertOnlyTenant(scoped, tenantId, model, operation);
   if (isGlobal && (CREATE_OPERATIONS.has(operation) || operation === 'delete' || operation === 'deleteMany')) {
     throw new CrossTenantArgumentError(model, operation, `${model} rows are created and deleted by provisioning, not by a tenant client`);
   }

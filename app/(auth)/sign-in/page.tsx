@@ -7,13 +7,18 @@ import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  const { callbackUrl } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; changed?: string }> }) {
+  const { callbackUrl, changed } = await searchParams;
   if (await currentUser()) redirect(safeReturnPath(callbackUrl));
   return (
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Sign in</h1>
       <p className="mt-1 text-sm text-slate-600">Welcome back. Your workspaces are one step away.</p>
+      {changed === 'password' ? (
+        <p className="mt-6 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800" role="status">
+          Your password has changed. Sign in with the new one.
+        </p>
+      ) : null}
       <div className="mt-8">
         <SignInForm callbackUrl={safeReturnPath(callbackUrl, '')} />
       </div>

@@ -4,7 +4,10 @@ import { tenantAccess } from '@/lib/auth/entry';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { userTenants } from '@/lib/tenancy/lookups';
 
-const NAV: { path: string; label: string; permission: Permission }[] = [{ path: '', label: 'Dashboard', permission: 'dashboard.view' }];
+const NAV: { path: string; label: string; permission: Permission }[] = [
+  { path: '', label: 'Dashboard', permission: 'dashboard.view' },
+  { path: '/members', label: 'Members', permission: 'members.view' },
+];
 
 // The shell only: who you are, which workspace, where you can go. It reads no tenant rows — each
 // page opens its own tenant context (AsyncLocalStorage does not flow from a layout into pages).

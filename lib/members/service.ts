@@ -1,0 +1,102 @@
+import { AppError } from '../errors';
+import { removalRefusal, roleChangeRefusal } from '../auth/rules';
+import { newToken } from '../auth/tokens';
+import { appUrl, mailer } from '../mail';
+import { audit, currentTenant, tenantDb, type MembershipRole } from '../tenancy';
+
+// Members and invitations of the tenant in context. No function here takes a tenant: the context
+// (opened by the entry wrapper from the session) decides, and the tenant client enforces it.
+
+const INVITATION_DAYS = 7;
+
+export async function listMembers() {
+  const members = await tenantDb().membership.findMany({
+    include: { user: { select: { id: true, name: true, email: true } } },
+    orderBy: { createdAt: 'asc' },
+  });
+  return members.map((m) => ({ userId: m.userId, role: m.role, joinedAt: m.createdAt, name: m.user.name, email: m.user.email }));
+}
+
+export async function listPendingInvitations() {
+  return tenantDb().invitation.findMany({
+    where: { acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+    select: { id: true, email: true, role: true, expiresAt: true, createdAt: true },
+    orderBy: { createdAt: 'desc' },
+  });
+}
+
+/** The owners, locked for the rest of the transaction: two owners demoting each other at once
+ *  must not leave the tenant with none. */
+async function lockedOwnerCount(): Promise<number> {
+  const owners = await tenantDb().$queryRaw<{ user_id: string }[]>`SELECT user_id FROM memberships WHERE role = 'owner' FOR UPDATE`;
+  return owners.length;
+}
+
+export async function inviteMember(input: { email: string; role: MembershipRole }): Promise<{ email: string }> {
+  const actor = currentTenant();
+  if (input.role === 'owner' && actor.role !== 'owner') {
+    throw new AppError('forbidden', 'Only an owner can invite another owner.', { role: ['Only an owner can invite another owner.'] });
+  }
+  const { token, hash } = newToken();
+  const tenant = await tenantDb().$transaction(async (tx) => {
+    const existing = await tx.user.findFirst({ where: { email: input.email }, select: { id: true } });
+    if (existing) throw new AppError('conflict', 'Already a member.', { email: ['This person is already a member of this workspace.'] });
+    await tx.invitation.updateMany({ where: { email: input.email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+    const invitation = await tx.invitation.create({
+      data: {
+        email: input.email,
+        role: input.role,
+        tokenHash: hash,
+        invitedBy: actor.actorId,
+        expiresAt: new Date(Date.now() + INVITATION_DAYS * 24 * 60 * 60 * 1000),
+      },
+    });
+    await audit({ action: 'member.invited', targetType: 'invitation', targetId: invitation.id, metadata: { email: input.email, role: input.role } });
+    return tx.tenant.findFirstOrThrow({ select: { name: true } });
+  });
+  const link = appUrl(`/invite/${token}`);
+  await mailer().send({
+    to: input.email,
+    subject: `You are invited to ${tenant.name} on Bulkhead`,
+    text: `${actor.actorLabel ?? 'A colleague'} invited you to join ${tenant.name} as ${input.role}.\n\nAccept: ${link}\n\nThe link works once and expires in ${INVITATION_DAYS} days.`,
+    link,
+  });
+  return { email: input.email };
+}
+
+export async function revokeInvitation(invitationId: string): Promise<void> {
+  await tenantDb().$transaction(async (tx) => {
+    const { count } = await tx.invitation.updateMany({ where: { id: invitationId, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count === 0) throw new AppError('not_found', 'No such invitation.');
+    await audit({ action: 'member.invitation_revoked', targetType: 'invitation', targetId: invitationId });
+  });
+}
+
+export async function changeRole(input: { userId: string; role: MembershipRole }): Promise<void> {
+  const actor = currentTenant();
+  await tenantDb().$transaction(async (tx) => {
+    const ownerCount = await lockedOwnerCount();
+    const target = await tx.membership.findFirst({ where: { userId: input.userId } });
+    if (!target) throw new AppError('not_found', 'No such member.');
+    const refusal = roleChangeRefusal({ actorRole: actor.role!, actorIsTarget: target.userId === actor.actorId, targetRole: target.role, newRole: input.role, ownerCount });
+    if (refusal) throw new AppError('forbidden', refusal);
+    if (target.role === input.role) return;
+    await tx.membership.updateMany({ where: { userId: input.userId }, data: { role: input.role } });
+    await audit({ action: 'member.role_changed', targetType: 'user', targetId: input.userId, metadata: { from: target.role, to: input.role } });
+  });
+}
+
+/** Removes a member (or, with the actor's own id, leaves). Access ends on their next request. */
+export async function removeMember(input: { userId: string }): Promise<void> {
+  const actor = currentTenant();
+  await tenantDb().$transaction(async (tx) => {
+    const ownerCount = await lockedOwnerCount();
+    const target = await tx.membership.findFirst({ where: { userId: input.userId } });
+    if (!target) throw new AppError('not_found', 'No such member.');
+    const leaving = target.userId === actor.actorId;
+    const refusal = removalRefusal({ actorRole: actor.role!, actorIsTarget: leaving, targetRole: target.role, ownerCount });
+    if (refusal) throw new AppError('forbidden', refusal);
+    await tx.membership.deleteMany({ where: { userId: input.userId } });
+    await audit({ action: leaving ? 'member.left' : 'member.removed', targetType: 'user', targetId: input.userId, metadata: { role: target.role } });
+  });
+}
