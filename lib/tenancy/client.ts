@@ -17,7 +17,8 @@ import { TenantBoundPool, type TenantDbMode } from './tenant-pool';
 function buildClient(shared: pg.Pool, tenantId: string, mode: TenantDbMode) {
   // The bound pool narrows pg.Pool's query() overloads to the one Prisma's adapter uses.
   const boundPool = new TenantBoundPool(shared, tenantId, mode) as unknown as pg.Pool;
-  const base = new PrismaClient({ adapter: new PrismaPg(boundPool) });
+  // The runtime role may not read these columns at all (column grants): never ask for them.
+  const base = new PrismaClient({ adapter: new PrismaPg(boundPool), omit: { user: { passwordHash: true, sessionVersion: true } } });
   return base.$extends(tenantScope(tenantId)).$extends({
     name: 'bulkhead/tenant-keys',
     client: {

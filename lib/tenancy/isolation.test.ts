@@ -174,6 +174,18 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
       expect((await ops.product.findFirstOrThrow({ where: { tenantId: globex.id, sku: `${globex.canary}-SKU-0` } })).name).toBe('Product 0');
     });
 
+    it('another tenant’s user cannot be pulled in through memberships, nor their password hash read', async () => {
+      // The path the isolation audit found: attach B's user to A, then read or change them as a "member".
+      await expect(asAcme((db) => db.$executeRaw`INSERT INTO memberships (user_id, role) VALUES (${globex.userId}::uuid, 'viewer')`)).rejects.toThrow(/permission denied/);
+      await expect(asAcme((db) => db.$executeRaw`UPDATE memberships SET user_id = ${globex.userId}::uuid`)).rejects.toThrow(/permission denied/);
+      await expect(asAcme((db) => db.$queryRaw`SELECT password_hash FROM users`)).rejects.toThrow(/permission denied/);
+      expect(await asAcme((db) => db.user.updateMany({ where: { id: globex.userId }, data: { name: 'pwned' } }))).toEqual({ count: 0 });
+      // positive control: the app may still change a member's role and a member's name
+      expect(await asAcme((db) => db.membership.updateMany({ where: { userId: acme.userId }, data: { role: 'owner' } }))).toEqual({ count: 1 });
+      expect(await asAcme((db) => db.user.updateMany({ where: { id: acme.userId }, data: { name: 'Owner of acme' } }))).toEqual({ count: 1 });
+      expect((await ops.user.findUniqueOrThrow({ where: { id: globex.userId } })).name).toBe('Owner of globex');
+    });
+
     it('a nested connect or a foreign key to another tenant’s row is refused', async () => {
       const ownOrder = await asAcme((db) => db.order.create({ data: { number: 5001, customerId: acme.customerIds[0]!, currency: 'USD' } }));
       expect(ownOrder.tenantId).toBe(acme.id);

@@ -7,6 +7,7 @@ import { userTenants } from '@/lib/tenancy/lookups';
 const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: '', label: 'Dashboard', permission: 'dashboard.view' },
   { path: '/members', label: 'Members', permission: 'members.view' },
+  { path: '/settings', label: 'Settings', permission: 'settings.view' },
 ];
 
 // The shell only: who you are, which workspace, where you can go. It reads no tenant rows — each

@@ -1,0 +1,184 @@
+import type { Finding } from './finding';
+
+// What the isolation audit accepts on purpose, each entry with the reason a reviewer can check.
+// Keep it short: every line here is a place where the schema departs from "every table has a
+// tenant_id, forced RLS and the one policy shape", so every line needs a reason that still holds.
+//
+// Object names are what the audit prints: tables and indexes schema-qualified (public.users),
+// functions with their argument types (bulkhead.user_session(uuid)), policies and constraints as
+// "<name> ON <table>".
+
+/** A table that holds no tenant's data at all: left out of every table check. */
+export interface TableWithoutTenantData {
+  table: string;
+  reason: string;
+}
+
+/**
+ * A table without a tenant_id column that is still row-level secured per tenant. `tenantKey`
+ * names the column its policies bind to the tenant in context when that is not tenant_id; without
+ * one, the policies must bind through an EXISTS over a tenant table (as users does via memberships).
+ */
+export interface GlobalTable {
+  table: string;
+  tenantKey?: string;
+  reason: string;
+}
+
+/** One finding the audit should not report: check number, object and (optionally) exact code. */
+export interface Exemption {
+  check: number;
+  object: string;
+  /** Narrows the exemption to one kind of finding, so a worse finding on the same object still fails. */
+  code?: string;
+  reason: string;
+  /**
+   * A real problem accepted until it is fixed, not a design decision. The report lists these on
+   * every run so they are not forgotten; delete the entry with the fix.
+   */
+  knownDefect?: true;
+}
+
+export interface Allowlist {
+  tablesWithoutTenantData: TableWithoutTenantData[];
+  globalTables: GlobalTable[];
+  exemptions: Exemption[];
+}
+
+// ── Reasons shared by several entries ────────────────────────────────────────────────────────────
+
+const DEFINER_POLICY =
+  'Applies only to the definer role, which is NOLOGIN and which the runtime role is not a member of: ' +
+  'it takes effect solely inside the allowlisted SECURITY DEFINER functions (check 25), and those ' +
+  'functions, not this policy, decide which rows they read or write.';
+
+const DEFINER_FUNCTION =
+  'Owned by the definer role, which owns no table, cannot bypass RLS and reaches rows only through ' +
+  'its own policies; search_path pinned with pg_temp last; EXECUTE granted to the runtime role only.';
+
+const TRUSTS_USER_ID =
+  ' It acts on the user id the caller passes: the database cannot tell the signed-in user from any ' +
+  'other, so the app must pass only the id from the verified session.';
+
+// The definer role's own policies (migrations 3–5): each is "true" on purpose, see DEFINER_POLICY.
+const definerPolicies: [policy: string, table: string, checks: [number, string][]][] = [
+  ['pre_tenant_lookup', 'tenants', [[15, 'policy-always-true']]],
+  ['pre_tenant_lookup', 'users', [[15, 'policy-always-true']]],
+  ['pre_tenant_lookup', 'memberships', [[15, 'policy-always-true']]],
+  ['provisioning', 'tenants', [[16, 'write-check-always-true']]],
+  ['provisioning', 'users', [[16, 'write-check-always-true']]],
+  ['provisioning', 'memberships', [[16, 'write-check-always-true']]],
+  ['redeem_invitation', 'invitations', [[15, 'policy-always-true'], [16, 'write-check-always-true']]],
+  ['account_tokens_definer', 'account_tokens', [[15, 'policy-always-true'], [16, 'write-check-always-true']]],
+  ['account_changes', 'users', [[15, 'policy-always-true'], [16, 'write-check-always-true']]],
+  ['membership_events', 'audit_events', [[16, 'write-check-always-true']]],
+];
+
+// The SECURITY DEFINER functions the runtime role may call (migrations 3–5), and what each trusts.
+const definerFunctions: [signature: string, purpose: string][] = [
+  ['resolve_membership(text,uuid)', 'Slug → tenant and the caller\'s role in it, for the user the session names; nothing when not a member.'],
+  ['user_for_sign_in(text)', 'Sign-in by email: id, password hash and session version of that one account.'],
+  ['user_session(uuid)', 'Is this session still current: session version, name and email of one user.' + TRUSTS_USER_ID],
+  ['user_tenants(uuid)', 'The tenant picker: the tenants one user belongs to.' + TRUSTS_USER_ID],
+  ['sign_up(text,text,text,text,text)', 'Sign-up: creates a user, their tenant and the owner membership in one transaction.'],
+  ['create_tenant(uuid,text,text)', 'A signed-in user opens another tenant and becomes its owner.' + TRUSTS_USER_ID],
+  ['invitation_by_token(text)', 'What an invitation link shows; needs the hash of a 256-bit token.'],
+  ['accept_invitation(text,uuid)', 'Redeems an invitation (single use, matching email) into a membership.' + TRUSTS_USER_ID],
+  ['sign_up_invited(text,text,text)', 'Sign-up through an invitation, with the invited email.'],
+  ['create_account_token(text,text,text,timestamp with time zone)', 'Password reset step 1: stores a token hash for the account with that email, if any.'],
+  ['request_email_change(uuid,text,text,timestamp with time zone)', 'Email change step 1: stores the new address with a token hash.' + TRUSTS_USER_ID],
+  ['redeem_account_token(text,text,text)', 'Step 2 of a reset or email change: redeems a single-use, unexpired token hash.'],
+  ['set_password(uuid,text)', 'A signed-in user sets a new password (the app verified the current one).' + TRUSTS_USER_ID],
+  ['revoke_sessions(uuid)', 'Sign out everywhere: bumps one user\'s session version.' + TRUSTS_USER_ID],
+];
+
+export const BULKHEAD_ALLOWLIST: Allowlist = {
+  tablesWithoutTenantData: [
+    {
+      table: 'public._prisma_migrations',
+      reason: "Prisma's migration ledger: names and checksums of applied migrations, no tenant data; " +
+        'the runtime role holds no privilege on it.',
+    },
+    {
+      table: 'public.login_attempts',
+      reason: 'Sign-in throttling counters (rate-limiter-flexible), keyed by hashes of an email or a client ' +
+        'address and consulted before any tenant is known; no tenant rows. The runtime role must read and write ' +
+        'them, so they cannot be under row-level security.',
+    },
+  ],
+  globalTables: [
+    {
+      table: 'public.tenants',
+      tenantKey: 'id',
+      reason: 'One row per tenant, keyed by the tenant id itself: its policy binds id (not tenant_id) to the ' +
+        'tenant in context, so the runtime role sees only its own tenant row.',
+    },
+    {
+      table: 'public.users',
+      reason: 'A person may belong to several tenants, so a user row has no single tenant_id; its policy ' +
+        'shows a user only while a membership in the tenant in context exists (EXISTS over memberships).',
+    },
+    {
+      table: 'public.account_tokens',
+      reason: 'Password-reset and email-change tokens belong to a person, not a tenant. Forced RLS with a ' +
+        'policy for the definer role only; the runtime role holds no privilege and reaches them solely ' +
+        'through the account-token definer functions.',
+    },
+  ],
+  exemptions: [
+    ...definerPolicies.flatMap(([policy, table, checks]) =>
+      checks.map(([check, code]) => ({ check, object: `${policy} ON public.${table}`, code, reason: DEFINER_POLICY })),
+    ),
+    ...definerFunctions.map(([signature, purpose]) => ({
+      check: 25,
+      object: `bulkhead.${signature}`,
+      // Only this code: were the owner ever able to bypass RLS or to own tables, the finding would
+      // change code and fail the audit again.
+      code: 'security-definer-executable',
+      reason: `${purpose} ${DEFINER_FUNCTION}`,
+    })),
+    {
+      check: 20,
+      object: 'public.memberships_user_id_idx',
+      code: 'index-not-led-by-tenant',
+      reason: '"Which tenants does this user belong to" is asked before any tenant is known, by ' +
+        'bulkhead.user_tenants() and bulkhead.resolve_membership(); a tenant-led index cannot serve it.',
+    },
+    {
+      check: 30,
+      object: 'public.tenants_slug_key',
+      code: 'unique-without-tenant',
+      reason: 'Slugs name tenants in URLs and are public by design; sign-up must refuse a taken slug anyway.',
+    },
+    {
+      check: 30,
+      object: 'public.invitations_token_hash_key',
+      code: 'unique-without-tenant',
+      reason: 'An invitation link is opened before anyone knows the tenant, so it is looked up by token hash ' +
+        'alone. The hash of a 256-bit random token: a duplicate-key error reveals nothing guessable.',
+    },
+    {
+      check: 31,
+      object: 'memberships_user_id_fkey ON public.memberships',
+      code: 'foreign-key-to-global-table',
+      reason: 'A membership is exactly the link from a tenant to a global user, so the key cannot carry ' +
+        'tenant_id. The existence oracle it opens needs a user id (random UUIDv7) the caller already knows.',
+    },
+  ],
+};
+
+export function isExempt(found: Finding, allowlist: Allowlist): boolean {
+  return allowlist.exemptions.some(
+    (entry) =>
+      entry.check === found.check && entry.object === found.object && (entry.code === undefined || entry.code === found.code),
+  );
+}
+
+/** The allowlist without its known defects: what the audit reports when it must show them. */
+export function withoutKnownDefects(allowlist: Allowlist): Allowlist {
+  return { ...allowlist, exemptions: allowlist.exemptions.filter((entry) => !entry.knownDefect) };
+}
+
+export function knownDefects(allowlist: Allowlist): Allowlist {
+  return { ...allowlist, exemptions: allowlist.exemptions.filter((entry) => entry.knownDefect) };
+}
