@@ -39,7 +39,7 @@ export function TenantSwitcher({
           </li>
         ))}
         <li className="border-t border-slate-100">
-          <Link href="/tenants" className="block px-3 py-2 text-sm text-slate-500 hover:bg-slate-50">
+          <Link href="/tenants?all=1" className="block px-3 py-2 text-sm text-slate-500 hover:bg-slate-50">
             All workspaces
           </Link>
         </li>
