@@ -1,7 +1,8 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
+import GitHub from 'next-auth/providers/github';
 import { z } from 'zod';
-import { userForSignIn } from '../tenancy/lookups';
+import { userForOAuth, userForSignIn } from '../tenancy/lookups';
 import { verifyPassword } from './password';
 import { isLocked, recordFailure, recordSuccess } from './throttle';
 import { authSecret } from './secret';
@@ -50,6 +51,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     },
   },
   providers: [
+    // OAuth only when configured (AUTH_GITHUB_ID / AUTH_GITHUB_SECRET); Auth.js reads the keys itself.
+    ...(process.env.AUTH_GITHUB_ID && process.env.AUTH_GITHUB_SECRET ? [GitHub] : []),
     Credentials({
       credentials: { email: {}, password: {} },
       async authorize(raw, request) {
@@ -69,8 +72,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user) {
+    async jwt({ token, user, account }) {
+      if (user && account?.type === 'oauth') {
+        // The provider verified this email; our account for it carries our id and session version.
+        if (!user.email) throw new InvalidCredentials();
+        const record = await userForOAuth(user.email, user.name ?? null);
+        token.sub = record.id;
+        token.sv = record.sessionVersion;
+      } else if (user) {
         token.sub = user.id;
         token.sv = user.sessionVersion ?? 0;
       }

@@ -210,3 +210,9 @@ export async function setPassword(userId: string, passwordHash: string): Promise
 export async function revokeSessions(userId: string): Promise<void> {
   await rows('SELECT bulkhead.revoke_sessions($1)', [userId]);
 }
+
+/** The account for an email an OAuth provider has verified, created on first sign-in. */
+export async function userForOAuth(email: string, name: string | null): Promise<{ id: string; sessionVersion: number }> {
+  const [row] = await rows<{ id: string; session_version: number }>('SELECT id, session_version FROM bulkhead.user_for_oauth($1, $2)', [email, name]);
+  return { id: row!.id, sessionVersion: row!.session_version };
+}

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { currentUser } from '@/lib/auth/session';
 import { safeReturnPath } from '@/lib/auth/redirects';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoMode } from '@/lib/demo';
+import { signInWithGitHubAction } from './actions-oauth';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -22,6 +23,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <div className="mt-8">
         <SignInForm callbackUrl={safeReturnPath(callbackUrl, '')} />
       </div>
+      {process.env.AUTH_GITHUB_ID ? (
+        <form action={signInWithGitHubAction.bind(null, safeReturnPath(callbackUrl))} className="mt-4">
+          <button type="submit" className="w-full rounded-lg bg-slate-900 px-3.5 py-2 text-sm font-semibold text-white hover:bg-slate-800">
+            Continue with GitHub
+          </button>
+        </form>
+      ) : null}
       {demoMode() ? (
         <div className="mt-8 rounded-xl bg-slate-50 p-4 text-sm ring-1 ring-slate-200" aria-label="Demo accounts">
           <p className="font-medium text-slate-800">Demo accounts (password: <code>{DEMO_PASSWORD}</code>)</p>

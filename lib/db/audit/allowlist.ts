@@ -90,6 +90,7 @@ const definerFunctions: [signature: string, purpose: string][] = [
   ['redeem_account_token(text,text,text)', 'Step 2 of a reset or email change: redeems a single-use, unexpired token hash.'],
   ['set_password(uuid,text)', 'A signed-in user sets a new password (the app verified the current one).' + TRUSTS_USER_ID],
   ['revoke_sessions(uuid)', 'Sign out everywhere: bumps one user\'s session version.' + TRUSTS_USER_ID],
+  ['user_for_oauth(text,text)', 'OAuth sign-in: finds or creates the account for an email the provider verified; no tenant, no membership.'],
 ];
 
 export const BULKHEAD_ALLOWLIST: Allowlist = {
