@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runInTenant, tenantDb } from '@/lib/tenancy';
+import { pointAppAt } from '@/test/app-env';
+import { setupTestDatabase } from '@/test/db';
+import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
+import { revenueReport } from './report';
+
+// The report on a small, hand-made ledger whose figures are known in advance, and the seeds'
+// incident replayed: a revenue query with a date range and no tenant filter.
+
+const database = setupTestDatabase();
+pointAppAt(database);
+let acme: SeededTenant;
+let globex: SeededTenant;
+
+async function pay(tenant: SeededTenant, orderIndex: number, amount: number, at: string) {
+  await withClient(database.current.urls.ops, (db) =>
+    db.query(`INSERT INTO payments (tenant_id, order_id, amount, received_at) VALUES ($1, $2, $3, $4)`, [tenant.id, tenant.orderIds[orderIndex], amount, at]),
+  );
+}
+async function refund(tenant: SeededTenant, orderIndex: number, amount: number, at: string) {
+  await withClient(database.current.urls.ops, (db) =>
+    db.query(`INSERT INTO refunds (tenant_id, order_id, amount, refunded_at) VALUES ($1, $2, $3, $4)`, [tenant.id, tenant.orderIds[orderIndex], amount, at]),
+  );
+}
+
+beforeAll(async () => {
+  acme = await seedTenant(database.current.urls.ops, 'acme');
+  globex = await seedTenant(database.current.urls.ops, 'globex');
+  await withClient(database.current.urls.ops, async (db) => {
+    await db.query(`UPDATE tenants SET timezone = 'America/New_York', currency = 'USD' WHERE id = $1`, [acme.id]);
+    await db.query(`UPDATE tenants SET timezone = 'Europe/Berlin', currency = 'EUR' WHERE id = $1`, [globex.id]);
+  });
+  // Acme (New York): 03:00 UTC on 1 March is still 28 February in New York.
+  await pay(acme, 0, 10_500, '2026-02-10T15:00:00Z');
+  await pay(acme, 1, 20_300, '2026-03-01T03:00:00Z');
+  await pay(acme, 2, 7_000, '2026-03-15T12:00:00Z');
+  await refund(acme, 0, 3_500, '2026-03-02T12:00:00Z');
+  // Globex (Berlin), same instants: its amounts are ≡ 1 (mod 7), so any mix-up shows in a sum.
+  await pay(globex, 0, 47_000_01, '2026-02-10T15:00:00Z');
+  await pay(globex, 1, 1_001, '2026-03-01T03:00:00Z');
+  await refund(globex, 1, 8, '2026-03-20T12:00:00Z');
+});
+
+const asAcme = <T>(work: () => Promise<T>) => runInTenant({ tenantId: acme.id, actorType: 'user', role: 'owner' }, work);
+const asGlobex = <T>(work: () => Promise<T>) => runInTenant({ tenantId: globex.id, actorType: 'user', role: 'owner' }, work);
+
+describe('the revenue report', () => {
+  it("buckets by month in the tenant's time zone and nets refunds out", async () => {
+    const report = await asAcme(() => revenueReport({ from: '2026-02-01', to: '2026-03-31', granularity: 'month' }));
+    expect(report.currency).toBe('USD');
+    expect(report.buckets).toEqual([
+      { period: '2026-02-01', gross: 30_800, refunds: 0, net: 30_800, payments: 2, refundCount: 0 },
+      { period: '2026-03-01', gross: 7_000, refunds: 3_500, net: 3_500, payments: 1, refundCount: 1 },
+    ]);
+    expect(report.totals).toEqual({ gross: 37_800, refunds: 3_500, net: 34_300, payments: 3, refundCount: 1 });
+    for (const b of report.buckets) expect(b.gross % 7).toBe(0); // acme's signature
+  });
+
+  it("puts the same instant in the other tenant's own calendar", async () => {
+    const report = await asGlobex(() => revenueReport({ from: '2026-02-01', to: '2026-03-31', granularity: 'month' }));
+    expect(report.buckets.map((b) => [b.period, b.gross, b.refunds])).toEqual([
+      ['2026-02-01', 47_000_01, 0],
+      ['2026-03-01', 1_001, 8], // 04:00 in Berlin on 1 March
+    ]);
+  });
+
+  it('fills empty days with zeros and starts ISO weeks on Monday', async () => {
+    const daily = await asAcme(() => revenueReport({ from: '2026-03-14', to: '2026-03-16', granularity: 'day' }));
+    expect(daily.buckets.map((b) => [b.period, b.gross])).toEqual([['2026-03-14', 0], ['2026-03-15', 7_000], ['2026-03-16', 0]]);
+    const weekly = await asAcme(() => revenueReport({ from: '2026-03-01', to: '2026-03-10', granularity: 'week' }));
+    expect(weekly.buckets.map((b) => b.period)).toEqual(['2026-02-23', '2026-03-02', '2026-03-09']);
+  });
+
+  it('refuses a reversed or oversized range with field errors', async () => {
+    await expect(asAcme(() => revenueReport({ from: '2026-03-10', to: '2026-03-01', granularity: 'day' }))).rejects.toMatchObject({ code: 'validation_failed', fieldErrors: { to: [expect.any(String)] } });
+    await expect(asAcme(() => revenueReport({ from: '2020-01-01', to: '2026-01-01', granularity: 'day' }))).rejects.toMatchObject({ fieldErrors: { granularity: [expect.any(String)] } });
+  });
+});
+
+describe('the $47,000 incident, replayed', () => {
+  // The report that leaked: filtered by date, not by tenant.
+  const incidentSql = `SELECT coalesce(sum(amount), 0)::bigint AS revenue FROM payments WHERE received_at >= '2026-02-01' AND received_at < '2026-04-01'`;
+
+  it('through the tenant client, the query without a tenant filter returns only the tenant’s revenue', async () => {
+    const [row] = await asAcme(() => tenantDb().$queryRaw<{ revenue: bigint }[]>`SELECT coalesce(sum(amount), 0)::bigint AS revenue FROM payments WHERE received_at >= '2026-02-01' AND received_at < '2026-04-01'`);
+    expect(Number(row!.revenue)).toBe(37_800);
+  });
+
+  it('the same SQL as a role that bypasses row-level security includes the other tenant’s money', async () => {
+    const revenue = await withClient(database.current.urls.ops, async (db) => Number((await db.query<{ revenue: string }>(incidentSql)).rows[0]!.revenue));
+    expect(revenue).toBe(37_800 + 47_000_01 + 1_001);
+    expect(revenue % 7).not.toBe(0); // Globex's signature shows in the mixed sum
+  });
+});

@@ -1,0 +1,73 @@
+import { AppError, notFound } from '../errors';
+import { PAGE_SIZE, toPage, type Page } from '../pagination';
+import { audit, tenantDb } from '../tenancy';
+
+// Customers of the tenant in context. Optimistic concurrency: an edit names the version it was
+// made against; if someone saved in between, the edit is refused with a conflict instead of
+// silently overwriting their change.
+
+export interface CustomerInput {
+  name: string;
+  email: string;
+  phone: string | null;
+  company: string | null;
+  notes: string | null;
+}
+
+export async function listCustomers(options: { search?: string; cursor?: string; archived?: boolean } = {}) {
+  const db = tenantDb();
+  const search = options.search?.trim();
+  const rows = await db.customer.findMany({
+    where: {
+      archivedAt: options.archived ? { not: null } : null,
+      ...(search ? { OR: [{ name: { contains: search, mode: 'insensitive' } }, { email: { contains: search, mode: 'insensitive' } }, { company: { contains: search, mode: 'insensitive' } }] } : {}),
+    },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    take: PAGE_SIZE + 1,
+    ...(options.cursor ? { cursor: db.$key(options.cursor), skip: 1 } : {}),
+    select: { id: true, name: true, email: true, company: true, archivedAt: true, _count: { select: { orders: true } } },
+  });
+  return toPage(rows) satisfies Page<{ id: string }>;
+}
+
+export async function getCustomer(id: string) {
+  const customer = await tenantDb().customer.findFirst({ where: { id } });
+  if (!customer) throw notFound('customer');
+  return customer;
+}
+
+/** Active customers for pickers (order form). */
+export async function customerOptions() {
+  return tenantDb().customer.findMany({ where: { archivedAt: null }, select: { id: true, name: true, email: true }, orderBy: { name: 'asc' }, take: 500 });
+}
+
+export async function createCustomer(input: CustomerInput) {
+  return tenantDb().$transaction(async (tx) => {
+    const customer = await tx.customer.create({ data: input });
+    await audit({ action: 'customer.created', targetType: 'customer', targetId: customer.id, metadata: { name: input.name } });
+    return customer;
+  });
+}
+
+export async function updateCustomer(id: string, expectedVersion: number, input: CustomerInput) {
+  return tenantDb().$transaction(async (tx) => {
+    const { count } = await tx.customer.updateMany({ where: { id, version: expectedVersion }, data: { ...input, version: { increment: 1 } } });
+    if (count === 0) await explainMissedUpdate(await tx.customer.findFirst({ where: { id }, select: { version: true } }), 'customer');
+    await audit({ action: 'customer.updated', targetType: 'customer', targetId: id, metadata: { fields: Object.keys(input) } });
+    return tx.customer.findFirstOrThrow({ where: { id } });
+  });
+}
+
+export async function setCustomerArchived(id: string, archived: boolean) {
+  await tenantDb().$transaction(async (tx) => {
+    const { count } = await tx.customer.updateMany({ where: { id }, data: { archivedAt: archived ? new Date() : null, version: { increment: 1 } } });
+    if (count === 0) throw notFound('customer');
+    await audit({ action: archived ? 'customer.archived' : 'customer.restored', targetType: 'customer', targetId: id });
+  });
+}
+
+/** After an update matched no row: either the record is gone (404) or someone saved first (409). */
+export async function explainMissedUpdate(current: { version: number } | null, what: string): Promise<never> {
+  if (!current) throw notFound(what);
+  throw new AppError('conflict', `Someone else changed this ${what} while you were editing (now version ${current.version}). Reload to see their changes, then edit again.`);
+}

@@ -1,0 +1,74 @@
+import { AppError, notFound } from '../errors';
+import { explainMissedUpdate } from '../customers/service';
+import { PAGE_SIZE, toPage } from '../pagination';
+import { audit, tenantDb } from '../tenancy';
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  description: string | null;
+  unitPrice: number;
+}
+
+export async function listProducts(options: { search?: string; cursor?: string; archived?: boolean } = {}) {
+  const db = tenantDb();
+  const search = options.search?.trim();
+  const rows = await db.product.findMany({
+    where: {
+      archivedAt: options.archived ? { not: null } : null,
+      ...(search ? { OR: [{ name: { contains: search, mode: 'insensitive' } }, { sku: { contains: search, mode: 'insensitive' } }] } : {}),
+    },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    take: PAGE_SIZE + 1,
+    ...(options.cursor ? { cursor: db.$key(options.cursor), skip: 1 } : {}),
+  });
+  return toPage(rows);
+}
+
+export async function getProduct(id: string) {
+  const product = await tenantDb().product.findFirst({ where: { id } });
+  if (!product) throw notFound('product');
+  return product;
+}
+
+export async function productOptions() {
+  return tenantDb().product.findMany({ where: { archivedAt: null }, select: { id: true, name: true, sku: true, unitPrice: true }, orderBy: { name: 'asc' }, take: 500 });
+}
+
+function skuTaken(error: unknown): never {
+  if ((error as { code?: string }).code === 'P2002') throw new AppError('conflict', 'SKU taken.', { sku: ['Another product already has this SKU.'] });
+  throw error;
+}
+
+export async function createProduct(input: ProductInput) {
+  try {
+    return await tenantDb().$transaction(async (tx) => {
+      const product = await tx.product.create({ data: input });
+      await audit({ action: 'product.created', targetType: 'product', targetId: product.id, metadata: { sku: input.sku } });
+      return product;
+    });
+  } catch (error) {
+    skuTaken(error);
+  }
+}
+
+export async function updateProduct(id: string, expectedVersion: number, input: ProductInput) {
+  try {
+    return await tenantDb().$transaction(async (tx) => {
+      const { count } = await tx.product.updateMany({ where: { id, version: expectedVersion }, data: { ...input, version: { increment: 1 } } });
+      if (count === 0) await explainMissedUpdate(await tx.product.findFirst({ where: { id }, select: { version: true } }), 'product');
+      await audit({ action: 'product.updated', targetType: 'product', targetId: id, metadata: { sku: input.sku } });
+      return tx.product.findFirstOrThrow({ where: { id } });
+    });
+  } catch (error) {
+    skuTaken(error);
+  }
+}
+
+export async function setProductArchived(id: string, archived: boolean) {
+  await tenantDb().$transaction(async (tx) => {
+    const { count } = await tx.product.updateMany({ where: { id }, data: { archivedAt: archived ? new Date() : null, version: { increment: 1 } } });
+    if (count === 0) throw notFound('product');
+    await audit({ action: archived ? 'product.archived' : 'product.restored', targetType: 'product', targetId: id });
+  });
+}
