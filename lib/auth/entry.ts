@@ -4,6 +4,7 @@ import { forbidden, notFound, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
 import { AppError, type ErrorCode, type FieldErrors } from '../errors';
+import { problem, problemFrom } from '../http/problem';
 import { runInTenant, type MembershipRole, type TenantContext } from '../tenancy';
 import { resolveMembership } from '../tenancy/lookups';
 import { can, forbiddenMessage, type Permission } from './permissions';
@@ -116,4 +117,47 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
     (fields[key] ??= []).push(issue.message);
   }
   return fields;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A record id from the URL; anything that cannot be one is the same 404 as a missing record. */
+export function recordId(value: string): string {
+  if (!UUID.test(value)) notFound();
+  return value.toLowerCase();
+}
+
+/** Runs a page body; a not_found AppError from a service becomes the 404 page. */
+export async function orNotFound<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') notFound();
+    throw error;
+  }
+}
+
+/**
+ * A route handler under /t/[tenant]/…, needing `permission`. Answers problem+json: 401 without a
+ * session, 404 for a tenant the user is not a member of (the same as no such tenant), 403 for a
+ * permission the role lacks inside one's own tenant.
+ */
+export function tenantRoute<Params extends { tenant: string }>(
+  permission: Permission,
+  handler: (request: Request, access: TenantAccess, params: Params) => Promise<Response>,
+) {
+  return async (request: Request, { params }: { params: Promise<Params> }): Promise<Response> => {
+    const resolved = await params;
+    const user = await currentUser();
+    if (!user) return problem('unauthorized', 'Sign in to continue.');
+    const access = await membership(resolved.tenant, user);
+    if (!access) return problem('not_found', 'Not found.');
+    if (!can(access.role, permission)) return problem('forbidden', forbiddenMessage(permission));
+    const context = await contextOf(access);
+    try {
+      return await runInTenant(context, () => handler(request, access, resolved));
+    } catch (error) {
+      return problemFrom(error, context.requestId);
+    }
+  };
 }

@@ -6,6 +6,11 @@ import { userTenants } from '@/lib/tenancy/lookups';
 
 const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: '', label: 'Dashboard', permission: 'dashboard.view' },
+  { path: '/orders', label: 'Orders', permission: 'orders.view' },
+  { path: '/customers', label: 'Customers', permission: 'customers.view' },
+  { path: '/products', label: 'Products', permission: 'products.view' },
+  { path: '/reports', label: 'Revenue report', permission: 'reports.view' },
+  { path: '/audit', label: 'Audit log', permission: 'audit.view' },
   { path: '/members', label: 'Members', permission: 'members.view' },
   { path: '/settings', label: 'Settings', permission: 'settings.view' },
 ];

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
-import { ConfirmButtonForm, InviteForm, RoleForm } from '@/components/members/member-forms';
+import { ConfirmButtonForm } from '@/components/forms/confirm-button-form';
+import { InviteForm, RoleForm } from '@/components/members/member-forms';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { roleChangeRefusal } from '@/lib/auth/rules';

@@ -1,0 +1,61 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { EmptyState, LinkButton, NextPageLink, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+import { tenantPage } from '@/lib/auth/entry';
+import { can } from '@/lib/auth/permissions';
+import { listCustomers } from '@/lib/customers/service';
+
+export const metadata: Metadata = { title: 'Customers' };
+
+export default async function CustomersPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ q?: string; cursor?: string; archived?: string }> }) {
+  const { tenant: slug } = await params;
+  const { q, cursor, archived } = await searchParams;
+  return tenantPage(slug, 'customers.view', async (access) => {
+    const page = await listCustomers({ search: q, cursor: cursor && /^[0-9a-f-]{36}$/.test(cursor) ? cursor : undefined, archived: archived === '1' });
+    const base = `/t/${slug}/customers`;
+    return (
+      <div>
+        <PageHeader title="Customers" description="The people and companies you sell to." actions={can(access.role, 'customers.create') ? <LinkButton href={`${base}/new`}>New customer</LinkButton> : null} />
+        <form className="mt-6 flex flex-wrap items-center gap-3" role="search">
+          <input name="q" defaultValue={q} placeholder="Search name, email or company" aria-label="Search customers" className="w-72 rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 ring-inset" />
+          <label className="flex items-center gap-2 text-sm text-slate-600">
+            <input type="checkbox" name="archived" value="1" defaultChecked={archived === '1'} /> Archived
+          </label>
+          <button className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">Search</button>
+        </form>
+        <div className="mt-6 overflow-x-auto">
+          {page.items.length === 0 ? (
+            <EmptyState title={q ? 'No customer matches your search.' : 'No customers yet.'}>{can(access.role, 'customers.create') ? 'Add your first customer to start taking orders.' : null}</EmptyState>
+          ) : (
+            <table className={t.table}>
+              <thead className={t.head}>
+                <tr>
+                  <th className={t.th}>Name</th>
+                  <th className={t.th}>Email</th>
+                  <th className={t.th}>Company</th>
+                  <th className={`${t.th} text-right`}>Orders</th>
+                </tr>
+              </thead>
+              <tbody className={t.body}>
+                {page.items.map((c) => (
+                  <tr key={c.id} className="hover:bg-slate-50">
+                    <td className={t.td}>
+                      <Link href={`${base}/${c.id}`} className="font-medium text-slate-900 hover:text-brand-700">
+                        {c.name}
+                      </Link>{' '}
+                      {c.archivedAt ? <StatusBadge status="archived" /> : null}
+                    </td>
+                    <td className={t.td}>{c.email}</td>
+                    <td className={t.td}>{c.company}</td>
+                    <td className={t.num}>{c._count.orders}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        <NextPageLink basePath={base} params={{ q, archived }} cursor={page.nextCursor} />
+      </div>
+    );
+  });
+}

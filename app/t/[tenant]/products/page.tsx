@@ -1,0 +1,64 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { EmptyState, LinkButton, NextPageLink, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+import { tenantPage } from '@/lib/auth/entry';
+import { can } from '@/lib/auth/permissions';
+import { formatMoney } from '@/lib/money';
+import { listProducts } from '@/lib/products/service';
+import { tenantDb } from '@/lib/tenancy';
+
+export const metadata: Metadata = { title: 'Products' };
+
+export default async function ProductsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ q?: string; cursor?: string; archived?: string }> }) {
+  const { tenant: slug } = await params;
+  const { q, cursor, archived } = await searchParams;
+  return tenantPage(slug, 'products.view', async (access) => {
+    const [page, tenant] = await Promise.all([
+      listProducts({ search: q, cursor: cursor && /^[0-9a-f-]{36}$/.test(cursor) ? cursor : undefined, archived: archived === '1' }),
+      tenantDb().tenant.findFirstOrThrow({ select: { currency: true } }),
+    ]);
+    const base = `/t/${slug}/products`;
+    return (
+      <div>
+        <PageHeader title="Products" description="What you sell, at list price." actions={can(access.role, 'products.create') ? <LinkButton href={`${base}/new`}>New product</LinkButton> : null} />
+        <form className="mt-6 flex flex-wrap items-center gap-3" role="search">
+          <input name="q" defaultValue={q} placeholder="Search name or SKU" aria-label="Search products" className="w-72 rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 ring-inset" />
+          <label className="flex items-center gap-2 text-sm text-slate-600">
+            <input type="checkbox" name="archived" value="1" defaultChecked={archived === '1'} /> Archived
+          </label>
+          <button className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">Search</button>
+        </form>
+        <div className="mt-6 overflow-x-auto">
+          {page.items.length === 0 ? (
+            <EmptyState title={q ? 'No product matches your search.' : 'No products yet.'} />
+          ) : (
+            <table className={t.table}>
+              <thead className={t.head}>
+                <tr>
+                  <th className={t.th}>Name</th>
+                  <th className={t.th}>SKU</th>
+                  <th className={`${t.th} text-right`}>Price</th>
+                </tr>
+              </thead>
+              <tbody className={t.body}>
+                {page.items.map((p) => (
+                  <tr key={p.id} className="hover:bg-slate-50">
+                    <td className={t.td}>
+                      <Link href={`${base}/${p.id}`} className="font-medium text-slate-900 hover:text-brand-700">
+                        {p.name}
+                      </Link>{' '}
+                      {p.archivedAt ? <StatusBadge status="archived" /> : null}
+                    </td>
+                    <td className={`${t.td} font-mono text-xs`}>{p.sku}</td>
+                    <td className={t.num}>{formatMoney(p.unitPrice, tenant.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        <NextPageLink basePath={base} params={{ q, archived }} cursor={page.nextCursor} />
+      </div>
+    );
+  });
+}

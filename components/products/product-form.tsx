@@ -1,0 +1,52 @@
+'use client';
+
+import { useActionState } from 'react';
+import { Field, FormError } from '@/components/forms/field';
+import { SubmitButton } from '@/components/forms/submit-button';
+import type { ActionResult } from '@/lib/auth/entry';
+import { toDecimalString } from '@/lib/money';
+
+export interface ProductValues {
+  id?: string;
+  version?: number;
+  sku: string;
+  name: string;
+  description: string | null;
+  unitPrice: number;
+}
+
+export function ProductForm({ action, initial, submitLabel, currency }: { action: (previous: unknown, formData: FormData) => Promise<ActionResult<unknown>>; initial?: ProductValues; submitLabel: string; currency: string }) {
+  const [state, submit] = useActionState(action, undefined);
+  const failed = state && !state.ok ? state : undefined;
+  const values = failed?.values ?? {
+    sku: initial?.sku ?? '',
+    name: initial?.name ?? '',
+    description: initial?.description ?? '',
+    unitPrice: initial ? toDecimalString(initial.unitPrice) : '',
+  };
+  return (
+    <form action={submit} className="grid gap-5 sm:grid-cols-2" noValidate aria-label="Product">
+      {initial?.id ? (
+        <>
+          <input type="hidden" name="id" value={initial.id} />
+          <input type="hidden" name="version" value={initial.version} />
+        </>
+      ) : null}
+      <div className="sm:col-span-2">
+        <FormError message={failed?.formError} />
+      </div>
+      <Field label="SKU" name="sku" defaultValue={values.sku} errors={failed?.fieldErrors?.sku} />
+      <Field label="Name" name="name" defaultValue={values.name} errors={failed?.fieldErrors?.name} />
+      <Field label={`Price (${currency})`} name="unitPrice" inputMode="decimal" defaultValue={values.unitPrice} errors={failed?.fieldErrors?.unitPrice} />
+      <Field label="Description" name="description" defaultValue={values.description} errors={failed?.fieldErrors?.description} />
+      <div className="flex items-center gap-3 sm:col-span-2">
+        <SubmitButton pendingLabel="Saving…">{submitLabel}</SubmitButton>
+        {state?.ok ? (
+          <p className="text-sm text-emerald-700" role="status">
+            Saved.
+          </p>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,12 @@
+import type { Granularity, ReportRange } from './report';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The report range from a URL's query, defaulting to the last twelve months by month. */
+export function rangeFromSearch(search: Record<string, string | undefined>, today = new Date()): ReportRange {
+  const granularity: Granularity = search.granularity === 'day' || search.granularity === 'week' ? search.granularity : 'month';
+  const to = search.to && DAY.test(search.to) ? search.to : today.toISOString().slice(0, 10);
+  const defaultFrom = new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+  const from = search.from && DAY.test(search.from) ? search.from : defaultFrom;
+  return { from, to, granularity };
+}
