@@ -63,6 +63,7 @@ test('customer → product → order → pay → refund, and the report, dashboa
   expect(rows.length).toBe(tableRows + 2); // header + one line per table row + total
 
   await page.goto(base);
-  await expect(page.getByText('Revenue received')).toBeVisible();
-  await expect(page.getByText('$50.00').first()).toBeVisible();
+  await expect(page.getByTestId('stat-revenue-this-month')).toHaveText('$30.00');
+  await expect(page.getByTestId('stat-orders-this-month')).toHaveText('1');
+  await expect(page.getByTestId('stat-refunds-this-month')).toHaveText('$20.00');
 });

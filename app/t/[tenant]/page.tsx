@@ -1,6 +1,12 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { EmptyState, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+import { Stat } from '@/components/ui/stat';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
+import { lastSixMonths } from '@/lib/billing/dashboard';
+import { formatMoney } from '@/lib/money';
+import { listOrders } from '@/lib/orders/service';
 import { tenantDb } from '@/lib/tenancy';
 
 export const metadata: Metadata = { title: 'Dashboard' };
@@ -8,33 +14,50 @@ export const metadata: Metadata = { title: 'Dashboard' };
 export default async function DashboardPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
   return tenantPage(slug, 'dashboard.view', async (access) => {
-    const db = tenantDb();
-    const [tenant, customers, orders, revenue] = await Promise.all([
-      db.tenant.findFirstOrThrow(),
-      db.customer.count({ where: { archivedAt: null } }),
-      db.order.count(),
-      can(access.role, 'revenue.view') ? db.payment.aggregate({ _sum: { amount: true } }) : Promise.resolve(undefined),
+    const [tenant, figures, recent] = await Promise.all([
+      tenantDb().tenant.findFirstOrThrow({ select: { name: true } }),
+      lastSixMonths(),
+      listOrders({ sort: 'placed_desc' }),
     ]);
-    const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: tenant.currency });
+    const money = (minor: number) => formatMoney(minor, figures.currency);
+    const months = figures.months;
+    const now = months.at(-1)!;
+    const before = months.at(-2)!;
+    const aov = (m: (typeof months)[number]) => (m.orders ? Math.round(m.ordersTotal / m.orders) : 0);
+    const showRevenue = can(access.role, 'revenue.view');
     return (
-      <div>
-        <h1 className="text-2xl font-bold tracking-tight text-slate-900">{tenant.name}</h1>
-        <p className="mt-1 text-sm text-slate-600">Everything here belongs to {tenant.name} and nobody else.</p>
-        <dl className="mt-8 grid gap-4 sm:grid-cols-3">
-          <Stat label="Customers" value={customers.toLocaleString('en-US')} />
-          <Stat label="Orders" value={orders.toLocaleString('en-US')} />
-          {revenue ? <Stat label="Revenue received" value={money.format((revenue._sum.amount ?? 0) / 100)} /> : null}
+      <div className="space-y-8">
+        <PageHeader title={tenant.name} description={`This month (${now.month}) at a glance. Everything here belongs to ${tenant.name} and nobody else.`} />
+        <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+          {showRevenue ? <Stat label="Revenue this month" value={money(now.gross - now.refunds)} series={months.map((m) => m.gross - m.refunds)} current={now.gross - now.refunds} previous={before.gross - before.refunds} /> : null}
+          <Stat label="Orders this month" value={now.orders.toLocaleString('en-US')} series={months.map((m) => m.orders)} current={now.orders} previous={before.orders} />
+          <Stat label="Average order value" value={money(aov(now))} series={months.map(aov)} current={aov(now)} previous={aov(before)} />
+          {showRevenue ? <Stat label="Refunds this month" value={money(now.refunds)} series={months.map((m) => m.refunds)} current={now.refunds} previous={before.refunds} /> : null}
         </dl>
+        <section>
+          <h2 className="font-semibold text-slate-900">Recent orders</h2>
+          <div className="mt-3 overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+            {recent.items.length === 0 ? (
+              <EmptyState title="No orders yet." />
+            ) : (
+              <table className={t.table}>
+                <tbody className={t.body}>
+                  {recent.items.slice(0, 8).map((o) => (
+                    <tr key={o.id}>
+                      <td className={t.td}>
+                        <Link href={`/t/${slug}/orders/${o.id}`} className="font-medium text-brand-700">#{o.number}</Link>
+                      </td>
+                      <td className={t.td}>{o.customer.name}</td>
+                      <td className={t.td}><StatusBadge status={o.status} /></td>
+                      <td className={t.num}>{formatMoney(o.total, o.currency)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </section>
       </div>
     );
   });
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-      <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className="mt-1 text-2xl font-semibold text-slate-900">{value}</dd>
-    </div>
-  );
 }
