@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 // One error type, two renderings (STYLE.md): route handlers render AppError as RFC 9457
 // problem+json, server actions as an ActionResult the form shows inline. Another tenant's record is
 // always `not_found`, the same as a record that does not exist.
@@ -33,3 +35,13 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'record') => new AppError('not_found', `No such ${what}.`);
+
+/** Every issue of a zod error, keyed by the field's dotted path ('lines.0.quantity'). */
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || 'form';
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}

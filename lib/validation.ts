@@ -25,12 +25,14 @@ export const quantity = z.coerce.number({ message: 'Quantity must be a whole num
 
 export const version = z.coerce.number().int().min(1);
 
+/** Optional text: missing, empty or blank is stored as NULL. */
 export const optionalText = (max: number, label: string) =>
   z
     .string()
     .trim()
     .max(max, `${label} must be at most ${max} characters.`)
-    .transform((value) => (value === '' ? null : value));
+    .optional()
+    .transform((value) => (value ? value : null));
 
 export const requiredText = (max: number, label: string) =>
   z.string().trim().min(1, `Enter ${label.toLowerCase()}.`).max(max, `${label} must be at most ${max} characters.`);

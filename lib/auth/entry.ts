@@ -3,7 +3,9 @@ import { headers } from 'next/headers';
 import { forbidden, notFound, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
-import { AppError, type ErrorCode, type FieldErrors } from '../errors';
+import { AppError, fieldErrorsOf, type ErrorCode, type FieldErrors } from '../errors';
+
+export { fieldErrorsOf };
 import { problem, problemFrom } from '../http/problem';
 import { runInTenant, type MembershipRole, type TenantContext } from '../tenancy';
 import { resolveMembership } from '../tenancy/lookups';
@@ -110,14 +112,6 @@ export function tenantAction<Schema extends z.ZodType, Result>(
   };
 }
 
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join('.') || 'form';
-    (fields[key] ??= []).push(issue.message);
-  }
-  return fields;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -5,15 +5,9 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { tenantAction } from '@/lib/auth/entry';
 import { createCustomer, setCustomerArchived, updateCustomer } from '@/lib/customers/service';
-import { email, id, optionalText, requiredText, version } from '@/lib/validation';
+import { customerInput as customer } from '@/lib/commerce/schemas';
+import { id, version } from '@/lib/validation';
 
-const customer = z.object({
-  name: requiredText(120, 'Name'),
-  email,
-  phone: optionalText(40, 'Phone'),
-  company: optionalText(120, 'Company'),
-  notes: optionalText(2000, 'Notes'),
-});
 
 export const createCustomerAction = tenantAction({ input: customer, permission: 'customers.create' }, async (input, access) => {
   const created = await createCustomer(input);

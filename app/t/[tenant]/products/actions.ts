@@ -5,14 +5,9 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { tenantAction } from '@/lib/auth/entry';
 import { createProduct, setProductArchived, updateProduct } from '@/lib/products/service';
-import { id, money, optionalText, requiredText, version } from '@/lib/validation';
+import { productInput as product } from '@/lib/commerce/schemas';
+import { id, version } from '@/lib/validation';
 
-const product = z.object({
-  sku: requiredText(64, 'SKU').regex(/^[A-Za-z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores.'),
-  name: requiredText(120, 'Name'),
-  description: optionalText(2000, 'Description'),
-  unitPrice: money('Price'),
-});
 
 export const createProductAction = tenantAction({ input: product, permission: 'products.create' }, async (input, access) => {
   const created = await createProduct(input);
