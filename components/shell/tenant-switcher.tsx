@@ -13,8 +13,9 @@ export function TenantSwitcher({
     <details className="group relative">
       <summary
         className="flex cursor-pointer list-none items-center justify-between rounded-lg bg-white px-3 py-2 text-sm shadow-sm ring-1 ring-slate-200"
-        aria-label="Switch workspace"
+        data-testid="tenant-switcher"
       >
+        <span className="sr-only">Switch workspace: </span>
         <span className="min-w-0">
           <span className="block truncate font-semibold text-slate-900" data-testid="current-tenant">
             {current.name}

@@ -56,7 +56,7 @@ test('a user of two workspaces picks one and switches between them', async ({ pa
   await expect(page).toHaveURL(/\/tenants$/);
   await page.getByRole('link', { name: /Globex/ }).click();
   await expectWorkspace(page, 'Globex');
-  await page.getByLabel('Switch workspace').first().click();
+  await page.getByTestId('tenant-switcher').first().click();
   await page.getByRole('link', { name: 'Acme Corp' }).first().click();
   await expect(page).toHaveURL(/\/t\/acme$/);
   await expectWorkspace(page, 'Acme Corp');

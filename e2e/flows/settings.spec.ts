@@ -30,7 +30,7 @@ test('a signed-in user creates a second workspace and switches between both', as
   await form.getByRole('button', { name: 'Create workspace' }).click();
   await expect(page).toHaveURL(new RegExp(`/t/${second}$`));
   await expectWorkspace(page, 'Second Shop');
-  await page.getByLabel('Switch workspace').first().click();
+  await page.getByTestId('tenant-switcher').first().click();
   await page.getByRole('link', { name: owner.workspace }).first().click();
   await expectWorkspace(page, owner.workspace);
 });

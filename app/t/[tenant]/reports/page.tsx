@@ -73,7 +73,7 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
           ) : (
             <RevenueChart data={report.buckets} currency={report.currency} />
           )}
-          <div className="mt-4 max-h-96 overflow-auto">
+          <div className="mt-4 max-h-96 overflow-auto" tabIndex={0} role="region" aria-label="Revenue by period, scrollable">
             <table className={t.table} aria-label="Revenue by period">
               <thead className={t.head}>
                 <tr>

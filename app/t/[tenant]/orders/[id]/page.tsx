@@ -25,7 +25,7 @@ export default async function OrderPage({ params }: { params: Promise<{ tenant: 
           title={`Order #${order.number}`}
           description={
             <>
-              <Link href={`/t/${slug}/customers/${order.customer.id}`} className="text-brand-700">{order.customer.name}</Link> · placed {order.placedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · <StatusBadge status={order.status} />
+              <Link href={`/t/${slug}/customers/${order.customer.id}`} className="text-brand-700 underline underline-offset-2">{order.customer.name}</Link> · placed {order.placedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · <StatusBadge status={order.status} />
             </>
           }
           actions={
