@@ -15,6 +15,10 @@ const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: '/settings', label: 'Settings', permission: 'settings.view' },
 ];
 
+// No loading.tsx in this segment, on purpose: it would wrap every page in Suspense, the shell would
+// stream with status 200, and a page's notFound() for another tenant's record id would arrive as a
+// 404 page under a 200 status (e2e/leaks/pages.spec.ts checks the status).
+//
 // The shell only: who you are, which workspace, where you can go. It reads no tenant rows — each
 // page opens its own tenant context (AsyncLocalStorage does not flow from a layout into pages).
 export default async function TenantLayout({ children, params }: { children: ReactNode; params: Promise<{ tenant: string }> }) {

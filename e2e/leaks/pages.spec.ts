@@ -1,0 +1,68 @@
+import { expect, test, type BrowserContext } from '@playwright/test';
+import { TENANT_PAGES, TENANT_ROUTE_HANDLERS } from './registry';
+import { ACME, browserAs, captureResponses, discoverRecords, findCanaries, GLOBEX, other, type KnownRecords, type TenantUnderTest } from './support/tenants';
+
+// Slug swap and IDOR, in both directions, for every tenant page and route handler: the attacker's
+// own page works and shows its own canary (positive control), the victim's page is the same 404
+// as a page that does not exist, and no victim canary appears in the DOM or in any response.
+
+test.describe.configure({ mode: 'parallel' });
+
+for (const attacker of [ACME, GLOBEX]) {
+  const victim = other(attacker);
+
+  test.describe(`${attacker.slug} attacking ${victim.slug}`, () => {
+    let context: BrowserContext;
+    let own: KnownRecords;
+    let foreign: KnownRecords;
+
+    test.beforeAll(async ({ browser, baseURL }) => {
+      const victimContext = await browserAs(browser, baseURL!, victim.owner);
+      foreign = await discoverRecords(await victimContext.newPage(), victim);
+      await victimContext.close();
+      context = await browserAs(browser, baseURL!, attacker.owner);
+      own = await discoverRecords(await context.newPage(), attacker);
+    });
+    test.afterAll(async () => context?.close());
+
+    for (const page of TENANT_PAGES) {
+      test(`page ${page.route}`, async ({ baseURL }) => {
+        const tab = await context.newPage();
+        const traffic = captureResponses(tab, baseURL!);
+
+        const mine = await tab.goto(page.path(attacker, own));
+        expect(mine?.status(), 'positive control: own page').toBe(200);
+        if (page.showsCanary) expect(findCanaries(await tab.content(), attacker), 'positive control: own canary on the page').not.toEqual([]);
+
+        await expectNotFound(tab, page.path(victim, foreign), victim);
+        if (page.idor) await expectNotFound(tab, page.idor(attacker, foreign), victim);
+
+        const leaked = (await traffic.bodies()).flatMap((body) => findCanaries(body, victim));
+        expect(leaked, `${victim.slug} canaries in the responses of ${page.route}`).toEqual([]);
+        await tab.close();
+      });
+    }
+
+    for (const route of TENANT_ROUTE_HANDLERS) {
+      test(`route ${route.route}`, async () => {
+        const mine = await context.request.get(route.path(attacker));
+        expect(mine.status(), 'positive control: own export').toBe(200);
+        const ownBody = await mine.text();
+        if (route.showsCanary) expect(findCanaries(ownBody, attacker)).not.toEqual([]);
+        expect(findCanaries(ownBody, victim)).toEqual([]);
+
+        const theirs = await context.request.get(route.path(victim));
+        expect(theirs.status()).toBe(404);
+        expect(theirs.headers()['content-type']).toContain('application/problem+json');
+        expect(findCanaries(await theirs.text(), victim)).toEqual([]);
+      });
+    }
+  });
+}
+
+async function expectNotFound(tab: import('@playwright/test').Page, path: string, victim: TenantUnderTest) {
+  const response = await tab.goto(path);
+  expect(response?.status(), `${path} must be 404`).toBe(404);
+  await expect(tab.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  expect(findCanaries(await tab.content(), victim), `${victim.slug} canaries in the DOM of ${path}`).toEqual([]);
+}

@@ -1,0 +1,99 @@
+import type { KnownRecords, TenantUnderTest } from './support/tenants';
+
+// The registry of leak cases: every page, route handler and server action of app/ is listed here
+// with how it is attacked from another tenant — or, for the few that hold no tenant data, why not.
+// e2e/leaks/meta.spec.ts fails when a route or an action exists without an entry.
+
+export interface TenantPageCase {
+  /** The route as the file system names it, e.g. /t/[tenant]/orders/[id]. */
+  route: string;
+  /** The path of this page for `tenant`, with that tenant's record ids. */
+  path: (tenant: TenantUnderTest, records: KnownRecords) => string;
+  /** The page shows rows that carry the tenant's canary (the positive control looks for it). */
+  showsCanary: boolean;
+  /** The page takes a record id, so it is also attacked with the other tenant's id (IDOR). */
+  idor?: (tenant: TenantUnderTest, foreign: KnownRecords) => string;
+}
+
+export const TENANT_PAGES: TenantPageCase[] = [
+  { route: '/t/[tenant]', path: (t) => `/t/${t.slug}`, showsCanary: true },
+  { route: '/t/[tenant]/orders', path: (t) => `/t/${t.slug}/orders`, showsCanary: true },
+  { route: '/t/[tenant]/orders/new', path: (t) => `/t/${t.slug}/orders/new`, showsCanary: true },
+  { route: '/t/[tenant]/orders/[id]', path: (t, r) => `/t/${t.slug}/orders/${r.orderId}`, showsCanary: true, idor: (t, f) => `/t/${t.slug}/orders/${f.orderId}` },
+  { route: '/t/[tenant]/orders/[id]/edit', path: (t, r) => `/t/${t.slug}/orders/${r.orderId}/edit`, showsCanary: false, idor: (t, f) => `/t/${t.slug}/orders/${f.orderId}/edit` },
+  { route: '/t/[tenant]/customers', path: (t) => `/t/${t.slug}/customers`, showsCanary: true },
+  { route: '/t/[tenant]/customers/new', path: (t) => `/t/${t.slug}/customers/new`, showsCanary: false },
+  { route: '/t/[tenant]/customers/[id]', path: (t, r) => `/t/${t.slug}/customers/${r.customerId}`, showsCanary: true, idor: (t, f) => `/t/${t.slug}/customers/${f.customerId}` },
+  { route: '/t/[tenant]/products', path: (t) => `/t/${t.slug}/products`, showsCanary: true },
+  { route: '/t/[tenant]/products/new', path: (t) => `/t/${t.slug}/products/new`, showsCanary: false },
+  { route: '/t/[tenant]/products/[id]', path: (t, r) => `/t/${t.slug}/products/${r.productId}`, showsCanary: true, idor: (t, f) => `/t/${t.slug}/products/${f.productId}` },
+  { route: '/t/[tenant]/reports', path: (t) => `/t/${t.slug}/reports?from=2020-01-01&to=2030-12-31&granularity=month`, showsCanary: true },
+  { route: '/t/[tenant]/audit', path: (t) => `/t/${t.slug}/audit`, showsCanary: false },
+  { route: '/t/[tenant]/members', path: (t) => `/t/${t.slug}/members`, showsCanary: false },
+  { route: '/t/[tenant]/settings', path: (t) => `/t/${t.slug}/settings`, showsCanary: false },
+];
+
+export interface TenantRouteCase {
+  route: string;
+  path: (tenant: TenantUnderTest) => string;
+  showsCanary: boolean;
+}
+
+export const TENANT_ROUTE_HANDLERS: TenantRouteCase[] = [
+  { route: '/t/[tenant]/reports/revenue.csv', path: (t) => `/t/${t.slug}/reports/revenue.csv?from=2020-01-01&to=2030-12-31&granularity=month&table=customers`, showsCanary: true },
+];
+
+/** Routes outside /t/[tenant] and why they hold no tenant data (each is still checked: no canary). */
+export const NON_TENANT_ROUTES: Record<string, string> = {
+  '/': 'marketing page',
+  '/sign-in': 'sign-in form',
+  '/sign-up': 'sign-up form',
+  '/forgot-password': 'asks for an email; answers the same whether it exists',
+  '/reset-password/[token]': 'a new-password form for a token',
+  '/confirm-email/[token]': 'redeems a token of the signed-in person, shows no tenant data',
+  '/invite/[token]': 'shows the inviting tenant’s name to the token holder only',
+  '/account': 'the signed-in person’s own account',
+  '/tenants': 'the signed-in person’s own workspaces',
+  '/dev/mail': 'development outbox (404 in production unless enabled for tests)',
+  '/api/health': 'version and database status, no tenant',
+  '/api/auth/[...nextauth]': 'Auth.js endpoints',
+};
+
+/**
+ * Server actions. Tenant actions are attacked with the other tenant's record ids in their form
+ * fields (e2e/leaks/actions.spec.ts); the others act only on the signed-in person.
+ */
+export const TENANT_ACTIONS: Record<string, string> = {
+  'app/t/[tenant]/customers/actions.ts#createCustomerAction': 'writes only to the tenant in context (tenant_id defaults from it)',
+  'app/t/[tenant]/customers/actions.ts#updateCustomerAction': 'idor:customer',
+  'app/t/[tenant]/customers/actions.ts#archiveCustomerAction': 'idor:customer',
+  'app/t/[tenant]/products/actions.ts#createProductAction': 'writes only to the tenant in context (tenant_id defaults from it)',
+  'app/t/[tenant]/products/actions.ts#updateProductAction': 'idor:product',
+  'app/t/[tenant]/products/actions.ts#archiveProductAction': 'idor:product',
+  'app/t/[tenant]/orders/actions.ts#createOrderAction': 'nested:order-with-foreign-customer',
+  'app/t/[tenant]/orders/actions.ts#updateOrderAction': 'idor:order',
+  'app/t/[tenant]/orders/actions.ts#payOrderAction': 'idor:order',
+  'app/t/[tenant]/orders/actions.ts#refundOrderAction': 'idor:order',
+  'app/t/[tenant]/orders/actions.ts#cancelOrderAction': 'idor:order',
+  'app/t/[tenant]/members/actions.ts#inviteAction': 'writes only to the tenant in context',
+  'app/t/[tenant]/members/actions.ts#changeRoleAction': 'idor:member',
+  'app/t/[tenant]/members/actions.ts#removeMemberAction': 'idor:member',
+  'app/t/[tenant]/members/actions.ts#leaveAction': 'acts on the signed-in person’s own membership',
+  'app/t/[tenant]/members/actions.ts#revokeInvitationAction': 'idor:invitation (integration test lib/members/invitations.test.ts)',
+  'app/t/[tenant]/settings/actions.ts#updateSettingsAction': 'writes only the tenant in context',
+};
+
+export const PERSONAL_ACTIONS: Record<string, string> = {
+  'app/(auth)/sign-in/actions.ts#signInAction': 'credentials of the person signing in',
+  'app/(auth)/sign-in/actions-oauth.ts#signInWithGitHubAction': 'starts OAuth for the person signing in',
+  'app/(auth)/sign-up/actions.ts#signUpAction': 'creates a new person and tenant',
+  'app/(auth)/forgot-password/actions.ts#forgotPasswordAction': 'same answer for any email',
+  'app/(auth)/reset-password/[token]/actions.ts#resetPasswordAction': 'token-bound',
+  'app/account/actions.ts#changePasswordAction': 'the signed-in person only',
+  'app/account/actions.ts#changeEmailAction': 'the signed-in person only',
+  'app/account/actions.ts#signOutEverywhereAction': 'the signed-in person only',
+  'app/invite/[token]/actions.ts#acceptInviteAction': 'token-bound, email must match (lib/members/invitations.test.ts)',
+  'app/invite/[token]/actions.ts#signUpInvitedAction': 'token-bound',
+  'app/tenants/actions.ts#createWorkspaceAction': 'creates a new tenant owned by the signed-in person',
+  'components/shell/actions.ts#signOutAction': 'ends the signed-in person’s session',
+};

@@ -1,0 +1,75 @@
+import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+// Who attacks whom. The seeded Acme and Globex are read-only here: the leak suite only reads them,
+// and its write attempts must be refused. Canary markers are strings that exist only in one tenant's
+// rows (customer notes, product SKUs, customer emails) — never in tenant or user names — so the
+// two-tenant user's switcher cannot raise a false alarm.
+
+export const PASSWORD = 'bulkhead-demo';
+
+export interface TenantUnderTest {
+  slug: 'acme' | 'globex';
+  name: string;
+  owner: string;
+  /** Strings that may appear only in this tenant's pages. */
+  canaries: string[];
+}
+
+export const ACME: TenantUnderTest = { slug: 'acme', name: 'Acme Corp', owner: 'alice@acme.test', canaries: ['CANARY-ACME', '@acme.test'] };
+export const GLOBEX: TenantUnderTest = { slug: 'globex', name: 'Globex', owner: 'bob@globex.test', canaries: ['CANARY-GLOBEX', '@globex.test'] };
+export const SHARED_USER = 'sam@example.test';
+
+export const other = (tenant: TenantUnderTest) => (tenant.slug === 'acme' ? GLOBEX : ACME);
+
+/** A signed-in API context for `email`, logged in through Auth.js's own endpoints (no UI). */
+export async function apiSession(baseURL: string, email: string, password = PASSWORD): Promise<APIRequestContext> {
+  const api = await playwrightRequest.newContext({ baseURL });
+  const { csrfToken } = (await (await api.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const response = await api.post('/api/auth/callback/credentials', { form: { email, password, csrfToken, callbackUrl: `${baseURL}/tenants` } });
+  if (!response.ok()) throw new Error(`sign-in of ${email} failed: ${response.status()}`);
+  const state = await api.storageState();
+  if (!state.cookies.some((c) => c.name.endsWith('authjs.session-token'))) throw new Error(`sign-in of ${email} set no session cookie`);
+  return api;
+}
+
+/** A browser context signed in as `email`. */
+export async function browserAs(browser: Browser, baseURL: string, email: string): Promise<BrowserContext> {
+  const api = await apiSession(baseURL, email);
+  const context = await browser.newContext({ baseURL, storageState: await api.storageState() });
+  await api.dispose();
+  return context;
+}
+
+export interface KnownRecords {
+  customerId: string;
+  productId: string;
+  orderId: string;
+}
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** Ids of real records of `tenant`, read through its own owner's pages (specs import no database). */
+export async function discoverRecords(page: Page, tenant: TenantUnderTest): Promise<KnownRecords> {
+  const first = async (path: string, what: string) => {
+    await page.goto(`/t/${tenant.slug}/${path}`);
+    const hrefs = await page.locator(`a[href*="/t/${tenant.slug}/${path}/"]`).evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    const id = hrefs.map((href) => href.match(new RegExp(`/${path}/(${UUID})`))?.[1]).find(Boolean);
+    if (!id) throw new Error(`no ${what} found on /t/${tenant.slug}/${path}: is the demo seed loaded?`);
+    return id;
+  };
+  return { customerId: await first('customers', 'customer'), productId: await first('products', 'product'), orderId: await first('orders', 'order') };
+}
+
+/** Collects the text of every same-origin response a page receives (HTML, RSC payloads, JSON, CSV). */
+export function captureResponses(page: Page, origin: string): { bodies: () => Promise<string[]> } {
+  const pending: Promise<string>[] = [];
+  page.on('response', (response) => {
+    if (!response.url().startsWith(origin)) return;
+    pending.push(response.text().catch(() => ''));
+  });
+  return { bodies: () => Promise.all(pending) };
+}
+
+export function findCanaries(text: string, tenant: TenantUnderTest): string[] {
+  return tenant.canaries.filter((canary) => text.includes(canary));
+}
