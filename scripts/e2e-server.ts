@@ -35,9 +35,12 @@ async function main() {
   }
   log(`database ${database} ready; starting next on port ${port}`);
 
+  // The control build's leaky page (e2e/control) needs a connection that bypasses RLS; only the
+  // control server (scripts/control-server.ts) asks for it, and only its copied page reads it.
+  const control = process.env.BULKHEAD_LEAK_CONTROL === '1' ? { CONTROL_LEAK_DATABASE_URL: urls.ops } : {};
   const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], {
     stdio: 'inherit',
-    env: { ...runtimeEnv(urls.app), NODE_ENV: 'production', BULKHEAD_DEV_OUTBOX: '1', APP_URL: `http://127.0.0.1:${port}`, AUTH_SECRET: randomBytes(33).toString('base64') },
+    env: { ...runtimeEnv(urls.app), ...control, NODE_ENV: 'production', BULKHEAD_DEV_OUTBOX: '1', APP_URL: `http://127.0.0.1:${port}`, AUTH_SECRET: randomBytes(33).toString('base64') },
   });
 
   let stopping = false;

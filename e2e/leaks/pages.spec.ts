@@ -27,6 +27,9 @@ for (const attacker of [ACME, GLOBEX]) {
 
     for (const page of TENANT_PAGES) {
       test(`page ${page.route}`, async ({ baseURL }) => {
+        // In the control build (playwright.control.config.ts) this page leaks on purpose: the case
+        // must fail there, or the suite is blind.
+        test.fail(process.env.BULKHEAD_LEAK_CONTROL === '1' && page.route === '/t/[tenant]/customers', 'control build: the customers page leaks on purpose');
         const tab = await context.newPage();
         const traffic = captureResponses(tab, baseURL!);
 

@@ -57,8 +57,17 @@ export async function discoverRecords(page: Page, tenant: TenantUnderTest): Prom
     if (!id) throw new Error(`no ${what} found on /t/${tenant.slug}/${path}: is the demo seed loaded?`);
     return id;
   };
-  return { customerId: await first('customers', 'customer'), productId: await first('products', 'product'), orderId: await first('orders', 'order') };
+  const orderId = await first('orders', 'order');
+  const productId = await first('products', 'product');
+  // The customer comes from an order's page rather than the customers list, so discovery still
+  // works when that list is the page under test (the leak suite's control build breaks it).
+  await page.goto(`/t/${tenant.slug}/orders/${orderId}`);
+  const customerHref = await page.locator(`a[href*="/t/${tenant.slug}/customers/"]`).first().getAttribute('href');
+  const customerId = customerHref?.match(new RegExp(`/customers/(${UUID})`))?.[1];
+  if (!customerId) throw new Error(`no customer link on order ${orderId} of ${tenant.slug}`);
+  return { customerId, productId, orderId };
 }
+
 
 /** Collects the text of every same-origin response a page receives (HTML, RSC payloads, JSON, CSV). */
 export function captureResponses(page: Page, origin: string): { bodies: () => Promise<string[]> } {
