@@ -52,9 +52,24 @@ export function AppShell({
         </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-between border-b border-slate-200 px-6 py-3 md:hidden">
-          <TenantSwitcher current={tenant} tenants={tenants} />
-          <SignOutButton />
+        <header className="border-b border-slate-200 px-4 py-3 md:hidden">
+          <div className="flex items-center justify-between gap-3">
+            <TenantSwitcher current={tenant} tenants={tenants} />
+            <SignOutButton />
+          </div>
+          <details className="mt-2">
+            <summary className="cursor-pointer text-sm font-medium text-slate-700">Menu</summary>
+            <nav className="mt-2 grid grid-cols-2 gap-1" aria-label="Workspace (mobile)">
+              {nav.map((item) => (
+                <Link key={item.href} href={item.href} className="rounded-lg px-3 py-2 text-sm text-slate-700 hover:bg-slate-100">
+                  {item.label}
+                </Link>
+              ))}
+              <Link href="/account" className="rounded-lg px-3 py-2 text-sm text-slate-700 hover:bg-slate-100">
+                Account
+              </Link>
+            </nav>
+          </details>
         </header>
         <main className="flex-1 px-6 py-8 lg:px-10">{children}</main>
       </div>
