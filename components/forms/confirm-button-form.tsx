@@ -1,19 +1,15 @@
 'use client';
 
 import { useActionState } from 'react';
+import { InlineError } from '@/components/forms/inline-error';
 import { SubmitButton } from '@/components/forms/submit-button';
 import type { ActionResult } from '@/lib/auth/entry';
 
 type Action = (previous: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
 
-function failed(state: ActionResult<unknown> | undefined) {
-  return state && !state.ok ? state : undefined;
-}
-
 /** A one-button form for a consequential action: asks first, shows the refusal inline. */
 export function ConfirmButtonForm({ action, fields, label, confirm, variant = 'danger' }: { action: Action; fields: Record<string, string>; label: string; confirm: string; variant?: 'danger' | 'secondary' }) {
   const [state, submit] = useActionState(action, undefined);
-  const error = failed(state);
   return (
     <form
       action={submit}
@@ -28,11 +24,7 @@ export function ConfirmButtonForm({ action, fields, label, confirm, variant = 'd
       <SubmitButton variant={variant} className="py-1.5">
         {label}
       </SubmitButton>
-      {error ? (
-        <span className="text-xs text-red-600" role="alert">
-          {error.formError ?? Object.values(error.fieldErrors ?? {}).flat().join(' ')}
-        </span>
-      ) : null}
+      <InlineError state={state} />
     </form>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import { Field, FormError } from '@/components/forms/field';
+import { InlineError } from '@/components/forms/inline-error';
 import { SubmitButton } from '@/components/forms/submit-button';
 import type { ActionResult } from '@/lib/auth/entry';
 
@@ -50,7 +51,6 @@ export function InviteForm({ action, canInviteOwner }: { action: Action<{ email:
 
 export function RoleForm({ action, userId, role, assignable, label }: { action: Action; userId: string; role: string; assignable: string[]; label: string }) {
   const [state, submit] = useActionState(action, undefined);
-  const error = failed(state);
   return (
     <form action={submit} className="flex items-center gap-2">
       <input type="hidden" name="userId" value={userId} />
@@ -64,11 +64,7 @@ export function RoleForm({ action, userId, role, assignable, label }: { action: 
       <SubmitButton variant="secondary" className="py-1.5" pendingLabel="Saving…">
         Save
       </SubmitButton>
-      {error ? (
-        <span className="text-xs text-red-600" role="alert">
-          {error.formError ?? Object.values(error.fieldErrors ?? {}).flat().join(' ')}
-        </span>
-      ) : null}
+      <InlineError state={state} />
     </form>
   );
 }

@@ -1,24 +1,35 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mailedLink, signIn, signUpOwner, TEST_PASSWORD, unique } from '../support/auth';
+
+/** The owner invites `email` from the members page; returns the link from the dev outbox. */
+async function invite(page: Page, slug: string, email: string, role?: 'admin' | 'member' | 'viewer'): Promise<string> {
+  await page.goto(`/t/${slug}/members`);
+  await page.getByLabel('Email').fill(email);
+  if (role) await page.getByLabel('Role', { exact: true }).selectOption(role);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${email}.`);
+  return mailedLink(page, email);
+}
+
+/** A new person opens the invitation link in their own browser and signs up to join. */
+async function joinBySigningUp(browser: Browser, link: string, name: string, slug: string): Promise<{ guest: BrowserContext; member: Page }> {
+  const guest = await browser.newContext();
+  const member = await guest.newPage();
+  await member.goto(link);
+  await expect(member.getByRole('heading', { name: /^Join / })).toBeVisible();
+  await member.getByLabel('Your name').fill(name);
+  await member.getByLabel('Choose a password').fill(TEST_PASSWORD);
+  await member.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(member).toHaveURL(new RegExp(`/t/${slug}$`));
+  return { guest, member };
+}
+
 
 test('invite → accept by signing up → the role decides what the new member can do', async ({ page, browser }) => {
   const owner = await signUpOwner(page);
   const invitee = `invitee-${unique()}@flows.test`;
-  await page.goto(`/t/${owner.slug}/members`);
-  await page.getByLabel('Email').fill(invitee);
-  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
-  await page.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${invitee}.`);
-  const link = await mailedLink(page, invitee);
-
-  const guest = await browser.newContext();
-  const other = await guest.newPage();
-  await other.goto(link);
-  await expect(other.getByRole('heading', { name: `Join ${owner.workspace}` })).toBeVisible();
-  await other.getByLabel('Your name').fill('Ivy Invitee');
-  await other.getByLabel('Choose a password').fill(TEST_PASSWORD);
-  await other.getByRole('button', { name: 'Create account and join' }).click();
-  await expect(other).toHaveURL(new RegExp(`/t/${owner.slug}$`));
+  const link = await invite(page, owner.slug, invitee, 'viewer');
+  const { guest, member: other } = await joinBySigningUp(browser, link, 'Ivy Invitee', owner.slug);
 
   // As a viewer: no invite form, no way to change roles.
   await other.goto(`/t/${owner.slug}/members`);
@@ -47,19 +58,8 @@ test('invite → accept by signing up → the role decides what the new member c
 test('a removed member loses access on their very next request', async ({ page, browser }) => {
   const owner = await signUpOwner(page);
   const invitee = `leaver-${unique()}@flows.test`;
-  await page.goto(`/t/${owner.slug}/members`);
-  await page.getByLabel('Email').fill(invitee);
-  await page.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(page.getByRole('status')).toBeVisible();
-  const link = await mailedLink(page, invitee);
-
-  const guest = await browser.newContext();
-  const member = await guest.newPage();
-  await member.goto(link);
-  await member.getByLabel('Your name').fill('Lee Leaver');
-  await member.getByLabel('Choose a password').fill(TEST_PASSWORD);
-  await member.getByRole('button', { name: 'Create account and join' }).click();
-  await expect(member).toHaveURL(new RegExp(`/t/${owner.slug}$`));
+  const link = await invite(page, owner.slug, invitee);
+  const { guest, member } = await joinBySigningUp(browser, link, 'Lee Leaver', owner.slug);
 
   await page.goto(`/t/${owner.slug}/members`);
   page.once('dialog', (dialog) => dialog.accept());
@@ -74,11 +74,7 @@ test('a removed member loses access on their very next request', async ({ page, 
 test('a signed-in member of another workspace cannot use an invitation sent to someone else', async ({ page, browser }) => {
   const owner = await signUpOwner(page);
   const invitee = `meant-${unique()}@flows.test`;
-  await page.goto(`/t/${owner.slug}/members`);
-  await page.getByLabel('Email').fill(invitee);
-  await page.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(page.getByRole('status')).toBeVisible();
-  const link = await mailedLink(page, invitee);
+  const link = await invite(page, owner.slug, invitee);
 
   const guest = await browser.newContext();
   const bob = await guest.newPage();

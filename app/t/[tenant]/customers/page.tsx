@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState, LinkButton, NextPageLink, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+import { ListSearch } from '@/components/ui/list-search';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { listCustomers } from '@/lib/customers/service';
@@ -16,13 +17,7 @@ export default async function CustomersPage({ params, searchParams }: { params: 
     return (
       <div>
         <PageHeader title="Customers" description="The people and companies you sell to." actions={can(access.role, 'customers.create') ? <LinkButton href={`${base}/new`}>New customer</LinkButton> : null} />
-        <form className="mt-6 flex flex-wrap items-center gap-3" role="search">
-          <input name="q" defaultValue={q} placeholder="Search name, email or company" aria-label="Search customers" className="w-72 rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 ring-inset" />
-          <label className="flex items-center gap-2 text-sm text-slate-600">
-            <input type="checkbox" name="archived" value="1" defaultChecked={archived === '1'} /> Archived
-          </label>
-          <button className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">Search</button>
-        </form>
+        <ListSearch query={q} archived={archived} placeholder="Search name, email or company" label="Search customers" />
         <div className="mt-6 overflow-x-auto">
           {page.items.length === 0 ? (
             <EmptyState title={q ? 'No customer matches your search.' : 'No customers yet.'}>{can(access.role, 'customers.create') ? 'Add your first customer to start taking orders.' : null}</EmptyState>

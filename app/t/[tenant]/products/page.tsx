@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState, LinkButton, NextPageLink, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+import { ListSearch } from '@/components/ui/list-search';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney } from '@/lib/money';
@@ -21,13 +22,7 @@ export default async function ProductsPage({ params, searchParams }: { params: P
     return (
       <div>
         <PageHeader title="Products" description="What you sell, at list price." actions={can(access.role, 'products.create') ? <LinkButton href={`${base}/new`}>New product</LinkButton> : null} />
-        <form className="mt-6 flex flex-wrap items-center gap-3" role="search">
-          <input name="q" defaultValue={q} placeholder="Search name or SKU" aria-label="Search products" className="w-72 rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 ring-inset" />
-          <label className="flex items-center gap-2 text-sm text-slate-600">
-            <input type="checkbox" name="archived" value="1" defaultChecked={archived === '1'} /> Archived
-          </label>
-          <button className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">Search</button>
-        </form>
+        <ListSearch query={q} archived={archived} placeholder="Search name or SKU" label="Search products" />
         <div className="mt-6 overflow-x-auto">
           {page.items.length === 0 ? (
             <EmptyState title={q ? 'No product matches your search.' : 'No products yet.'} />
