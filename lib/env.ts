@@ -17,7 +17,7 @@ const schema = z.object({
   /** How the tenant reaches PostgreSQL: one round trip (pipelined) or plain BEGIN…COMMIT. */
   TENANT_DB_MODE: z.enum(['pipelined', 'transaction']).default('pipelined'),
   /** Tenant clients kept warm (one small PrismaClient per active tenant). */
-  TENANT_CLIENT_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(256),
+  TENANT_CLIENT_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(64),
 });
 
 export type Env = z.infer<typeof schema>;
