@@ -1,0 +1,296 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { Prisma, PrismaClient } from '../../lib/db/generated/client';
+import { createTenantClientFactory, type TenantClientFactory } from '../../lib/tenancy/client';
+import { tenantScope } from '../../lib/tenancy/scope';
+import { TenantBoundPool, type TenantDbMode } from '../../lib/tenancy/tenant-pool';
+import { settledHeapMb } from './heap';
+import { RECENT_PAID_LIMIT, type OrderRow } from './workload';
+
+// The ways of asking PostgreSQL the same two questions. Each variant owns one pg.Pool, so no
+// variant waits on another's connections, and each answers with OrderRow so one check fits all.
+//
+//   raw          pg + hand-written SQL with an explicit tenant_id, as the ops role (BYPASSRLS):
+//                the floor — what the database and the driver cost with no ORM and no isolation.
+//   prisma       a plain PrismaClient, explicit tenantId in the where, as the ops role: the
+//                baseline every ratio is against (what the same app costs without isolation).
+//   official     Prisma's documented RLS client extension, as the runtime role: every operation
+//                wrapped in $transaction([set_config(…, TRUE), query]).
+//   pipelined    Bulkhead's tenant client, set_config and the query in one round trip.
+//   transaction  Bulkhead's tenant client, BEGIN; set_config; query; COMMIT.
+//
+// and two diagnostics that take Bulkhead's client apart, to show which layer costs what:
+//
+//   poolOnly     layer (a) alone: a PrismaClient per tenant over its TenantBoundPool (pipelined),
+//                runtime role, no extension — the database layer's cost.
+//   scopeOnly    layer (b) alone: tenantScope() on one shared PrismaClient, ops role — the
+//                extension's cost.
+//
+// All Prisma variants send the same where (with tenantId), so their SQL differs only in what
+// isolation wraps around it.
+
+export type VariantKey = 'raw' | 'prisma' | 'official' | 'pipelined' | 'transaction' | 'poolOnly' | 'scopeOnly';
+export type DatabaseRole = 'ops' | 'app';
+
+export interface VariantInfo {
+  name: string;
+  role: DatabaseRole;
+  /** Takes Bulkhead apart to explain a figure; not a way anyone should run. */
+  diagnostic: boolean;
+  /**
+   * One PrismaClient per tenant (about 2 MB of heap each): a thousand of them fill half of Node's
+   * default heap, so the run holds only one such variant at a time.
+   */
+  clientPerTenant: boolean;
+}
+
+export const VARIANTS: Record<VariantKey, VariantInfo> = {
+  raw: { name: 'raw pg — floor', role: 'ops', diagnostic: false, clientPerTenant: false },
+  prisma: { name: 'unscoped Prisma — baseline', role: 'ops', diagnostic: false, clientPerTenant: false },
+  official: { name: 'official RLS extension', role: 'app', diagnostic: false, clientPerTenant: false },
+  pipelined: { name: 'Bulkhead, pipelined', role: 'app', diagnostic: false, clientPerTenant: true },
+  transaction: { name: 'Bulkhead, transaction', role: 'app', diagnostic: false, clientPerTenant: true },
+  poolOnly: { name: '(diag.) layer (a) only', role: 'app', diagnostic: true, clientPerTenant: true },
+  scopeOnly: { name: '(diag.) layer (b) only', role: 'ops', diagnostic: true, clientPerTenant: false },
+};
+
+export const VARIANT_KEYS = Object.keys(VARIANTS) as VariantKey[];
+
+export interface ClientBuildCost {
+  clients: number;
+  buildMs: number;
+  heapGrowthMb: number;
+}
+
+export interface Variant {
+  key: VariantKey;
+  /** Connections checked out of this variant's pool so far: one per statement or transaction. */
+  checkouts(): number;
+  /** Builds the per-tenant clients up front, so no timed operation pays for one. */
+  buildTenantClients(tenantIds: readonly string[]): ClientBuildCost | undefined;
+  findOrder(tenantId: string, orderId: string): Promise<OrderRow | null>;
+  recentPaidOrders(tenantId: string): Promise<OrderRow[]>;
+  close(): Promise<void>;
+}
+
+export interface VariantOptions {
+  urls: { app: string; ops: string };
+  poolSize: number;
+  /** Tenant clients kept by the Bulkhead factory; at least the number of tenants touched. */
+  cacheSize: number;
+}
+
+export function createVariant(key: VariantKey, options: VariantOptions): Variant {
+  switch (key) {
+    case 'raw':
+      return rawPgVariant(options);
+    case 'prisma':
+      return unscopedPrismaVariant(options);
+    case 'official':
+      return officialExtensionVariant(options);
+    case 'pipelined':
+    case 'transaction':
+      return bulkheadVariant(key, options);
+    case 'poolOnly':
+      return tenantPoolOnlyVariant(options);
+    case 'scopeOnly':
+      return scopeOnlyVariant(options);
+  }
+}
+
+interface OwnedPool {
+  pool: pg.Pool;
+  checkouts(): number;
+  /** Ends the pool and waits until every connection has really closed. */
+  close(): Promise<void>;
+}
+
+function openPool(url: string, size: number, name: string): OwnedPool {
+  // idleTimeoutMillis 0: a pool idling while other variants run must not reconnect inside a
+  // timed window.
+  const pool = new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: 0, application_name: `bulkhead-bench-${name}` });
+  pool.on('error', (error) => console.error(`bench: idle connection of ${name} failed: ${error.message}`));
+  // pool.end() resolves once it has asked its connections to close, not when they have; stopping
+  // the server in between would turn a clean goodbye into "terminating connection" errors.
+  const closed: Promise<void>[] = [];
+  pool.on('connect', (client) => closed.push(new Promise((resolve) => client.once('end', () => resolve()))));
+  // Every pool.query() and every connect() checks a connection out: counting them shows whether
+  // Prisma merged several operations into one statement.
+  let checkouts = 0;
+  pool.on('acquire', () => (checkouts += 1));
+  return {
+    pool,
+    checkouts: () => checkouts,
+    async close() {
+      await pool.end();
+      await Promise.all(closed);
+    },
+  };
+}
+
+/** Builds one client per tenant and reports what that cost, in time and in settled heap. */
+function measureBuild(tenantIds: readonly string[], build: (tenantId: string) => void): ClientBuildCost {
+  const heapBefore = settledHeapMb();
+  const started = performance.now();
+  for (const tenantId of tenantIds) build(tenantId);
+  const buildMs = performance.now() - started;
+  return { clients: tenantIds.length, buildMs, heapGrowthMb: settledHeapMb() - heapBefore };
+}
+
+const ORDER_COLUMNS =
+  'tenant_id, id, number, customer_id, status, currency, subtotal, total, notes, placed_at, paid_at, cancelled_at, version, created_at, updated_at';
+
+interface OrderRecord {
+  tenant_id: string;
+  id: string;
+  status: string;
+  placed_at: Date;
+}
+
+const fromRecord = (row: OrderRecord): OrderRow => ({ tenantId: row.tenant_id, id: row.id, status: row.status, placedAt: row.placed_at });
+
+function rawPgVariant({ urls, poolSize }: VariantOptions): Variant {
+  const { pool, close, checkouts } = openPool(urls.ops, poolSize, 'raw');
+  return {
+    key: 'raw',
+    checkouts,
+    buildTenantClients: () => undefined,
+    async findOrder(tenantId, orderId) {
+      const { rows } = await pool.query<OrderRecord>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2`, [tenantId, orderId]);
+      return rows[0] ? fromRecord(rows[0]) : null;
+    },
+    async recentPaidOrders(tenantId) {
+      const { rows } = await pool.query<OrderRecord>(
+        `SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 AND status = $2::"OrderStatus" ORDER BY placed_at DESC LIMIT $3`,
+        [tenantId, 'paid', RECENT_PAID_LIMIT],
+      );
+      return rows.map(fromRecord);
+    },
+    close,
+  };
+}
+
+function unscopedPrismaVariant({ urls, poolSize }: VariantOptions): Variant {
+  const { pool, close, checkouts } = openPool(urls.ops, poolSize, 'prisma');
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    key: 'prisma',
+    checkouts,
+    buildTenantClients: () => undefined,
+    findOrder: (tenantId, orderId) => prisma.order.findUnique({ where: { tenantId_id: { tenantId, id: orderId } } }),
+    recentPaidOrders: (tenantId) =>
+      prisma.order.findMany({ where: { tenantId, status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    async close() {
+      await prisma.$disconnect();
+      await close();
+    },
+  };
+}
+
+/**
+ * Prisma's documented row-level-security extension (prisma/prisma-client-extensions,
+ * row-level-security), with Bulkhead's setting name. Kept verbatim in shape: it is what the ratio
+ * is compared with, not something to improve.
+ */
+function officialRlsExtension(tenantId: string) {
+  return Prisma.defineExtension((prisma) =>
+    prisma.$extends({
+      query: {
+        $allModels: {
+          async $allOperations({ args, query }) {
+            const [, result] = await prisma.$transaction([
+              prisma.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, TRUE)`,
+              query(args),
+            ]);
+            return result;
+          },
+        },
+      },
+    }),
+  );
+}
+
+function officialExtensionVariant({ urls, poolSize }: VariantOptions): Variant {
+  const { pool, close, checkouts } = openPool(urls.app, poolSize, 'official');
+  const base = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // The example builds the extended client per company; we keep one per tenant, as Bulkhead does,
+  // so neither pays for construction inside a timed window.
+  const forTenant = perTenant((tenantId) => base.$extends(officialRlsExtension(tenantId)));
+  return {
+    key: 'official',
+    checkouts,
+    buildTenantClients: (tenantIds) => measureBuild(tenantIds, forTenant),
+    findOrder: (tenantId, orderId) => forTenant(tenantId).order.findUnique({ where: { tenantId_id: { tenantId, id: orderId } } }),
+    recentPaidOrders: (tenantId) =>
+      forTenant(tenantId).order.findMany({ where: { tenantId, status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    async close() {
+      await base.$disconnect();
+      await close();
+    },
+  };
+}
+
+function bulkheadVariant(mode: TenantDbMode, { urls, poolSize, cacheSize }: VariantOptions): Variant {
+  const { pool, close, checkouts } = openPool(urls.app, poolSize, mode);
+  const factory: TenantClientFactory = createTenantClientFactory({ pool, mode, cacheSize });
+  return {
+    key: mode,
+    checkouts,
+    buildTenantClients(tenantIds) {
+      if (tenantIds.length > cacheSize) throw new Error(`cacheSize ${cacheSize} < ${tenantIds.length} tenants: clients would be rebuilt mid-run.`);
+      return measureBuild(tenantIds, (tenantId) => factory.forTenant(tenantId));
+    },
+    findOrder(tenantId, orderId) {
+      const db = factory.forTenant(tenantId);
+      return db.order.findUnique({ where: db.$key(orderId) });
+    },
+    recentPaidOrders: (tenantId) =>
+      factory.forTenant(tenantId).order.findMany({ where: { status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    // The tenant clients hold no connections of their own (their pools are views of this one).
+    close,
+  };
+}
+
+/** A client per tenant, built once and kept (what Bulkhead's factory does, for the others). */
+function perTenant<T>(build: (tenantId: string) => T) {
+  const clients = new Map<string, T>();
+  return (tenantId: string): T => {
+    let client = clients.get(tenantId);
+    if (client === undefined) clients.set(tenantId, (client = build(tenantId)));
+    return client;
+  };
+}
+
+function tenantPoolOnlyVariant({ urls, poolSize }: VariantOptions): Variant {
+  const { pool, close, checkouts } = openPool(urls.app, poolSize, 'pool-only');
+  const forTenant = perTenant(
+    (tenantId) => new PrismaClient({ adapter: new PrismaPg(new TenantBoundPool(pool, tenantId, 'pipelined') as unknown as pg.Pool) }),
+  );
+  return {
+    key: 'poolOnly',
+    checkouts,
+    buildTenantClients: (tenantIds) => measureBuild(tenantIds, forTenant),
+    findOrder: (tenantId, orderId) => forTenant(tenantId).order.findUnique({ where: { tenantId_id: { tenantId, id: orderId } } }),
+    recentPaidOrders: (tenantId) =>
+      forTenant(tenantId).order.findMany({ where: { tenantId, status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    close,
+  };
+}
+
+function scopeOnlyVariant({ urls, poolSize }: VariantOptions): Variant {
+  const { pool, close, checkouts } = openPool(urls.ops, poolSize, 'scope-only');
+  const base = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const forTenant = perTenant((tenantId) => base.$extends(tenantScope(tenantId)));
+  return {
+    key: 'scopeOnly',
+    checkouts,
+    buildTenantClients: (tenantIds) => measureBuild(tenantIds, forTenant),
+    findOrder: (tenantId, orderId) => forTenant(tenantId).order.findUnique({ where: { tenantId_id: { tenantId, id: orderId } } }),
+    recentPaidOrders: (tenantId) =>
+      forTenant(tenantId).order.findMany({ where: { status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    async close() {
+      await base.$disconnect();
+      await close();
+    },
+  };
+}

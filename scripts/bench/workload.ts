@@ -1,0 +1,110 @@
+import type { SampledTenant } from './seed';
+
+// What one timed operation asks for, drawn the same way for every variant: each worker of each
+// timed window has its own seeded generator, so raw pg, plain Prisma and the tenant clients answer
+// exactly the same sequence of questions.
+
+export type WorkloadKey = 'lookup' | 'recentPaid';
+
+export interface Workload {
+  key: WorkloadKey;
+  label: string;
+  description: string;
+}
+
+export const WORKLOADS: readonly Workload[] = [
+  {
+    key: 'lookup',
+    label: 'Order by primary key',
+    description: 'one order by (tenant_id, id): `findUnique({ where: $key(id) })`',
+  },
+  {
+    key: 'recentPaid',
+    label: '20 most recent paid orders',
+    description: "a tenant's 20 most recent `paid` orders: `findMany({ where: { status: 'paid' }, orderBy: { placedAt: 'desc' }, take: 20 })`",
+  },
+];
+
+/** The only fields the correctness check reads; every variant maps its rows to this. */
+export interface OrderRow {
+  tenantId: string;
+  id: string;
+  status: string;
+  placedAt: Date;
+}
+
+export const RECENT_PAID_LIMIT = 20;
+
+/** sfc32: small, fast and seedable — Math.random() cannot be replayed for the next variant. */
+export function seededRandom(seed: number): () => number {
+  let a = 0x9e3779b9;
+  let b = 0x243f6a88;
+  let c = 0xb7e15162;
+  let d = seed >>> 0;
+  const next = () => {
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 16; i++) next(); // mix the seed in before the first draw
+  return next;
+}
+
+export interface Operation {
+  tenant: SampledTenant;
+  orderId: string;
+}
+
+/**
+ * Picks tenants half the time uniformly (the long tail of small tenants) and half the time in
+ * proportion to their orders (where the big tenants' traffic is), so both kinds appear in every
+ * window without the few largest drowning out the rest.
+ */
+export class TenantPicker {
+  private readonly cumulativeOrders: Float64Array;
+  private readonly totalOrders: number;
+
+  constructor(readonly tenants: readonly SampledTenant[]) {
+    if (tenants.length === 0) throw new Error('TenantPicker needs at least one tenant.');
+    this.cumulativeOrders = new Float64Array(tenants.length);
+    let sum = 0;
+    tenants.forEach((tenant, i) => {
+      sum += tenant.orders;
+      this.cumulativeOrders[i] = sum;
+    });
+    this.totalOrders = sum;
+  }
+
+  pick(random: () => number): Operation {
+    const tenant = random() < 0.5 ? this.tenants[Math.floor(random() * this.tenants.length)]! : this.byOrders(random() * this.totalOrders);
+    const orderId = tenant.orderIds[Math.floor(random() * tenant.orderIds.length)]!;
+    return { tenant, orderId };
+  }
+
+  /** The share of operations that land on the `count` largest tenants, by construction. */
+  shareOfLargest(count: number): number {
+    const largest = [...this.tenants].sort((x, y) => y.orders - x.orders).slice(0, count);
+    const orders = largest.reduce((sum, tenant) => sum + tenant.orders, 0);
+    return 0.5 * (largest.length / this.tenants.length) + 0.5 * (orders / this.totalOrders);
+  }
+
+  private byOrders(target: number): SampledTenant {
+    let low = 0;
+    let high = this.cumulativeOrders.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.cumulativeOrders[middle]! <= target) low = middle + 1;
+      else high = middle;
+    }
+    return this.tenants[low]!;
+  }
+}
