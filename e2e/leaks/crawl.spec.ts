@@ -3,7 +3,8 @@ import { TENANT_PAGES } from './registry';
 import { ACME, browserAs, captureResponses, findCanaries, GLOBEX, type TenantUnderTest } from './support/tenants';
 
 // The canary crawl: as a tenant's owner, start at the dashboard, follow every same-origin link under
-// /t/<slug> (a few per route, so pagination does not run forever), open every <details> menu, and
+// /t/<slug> (a few per route, so pagination does not run forever), apply the orders status filter,
+// open every <details> menu, and
 // capture every response. The other tenant's canary must never appear — and the crawl must have
 // reached every registered tenant page, or it proves nothing.
 
@@ -17,7 +18,9 @@ for (const [owner, victim] of [[ACME, GLOBEX], [GLOBEX, ACME]] as [TenantUnderTe
     const context = await browserAs(browser, baseURL!, owner.owner);
     const page = await context.newPage();
     const traffic = captureResponses(page, baseURL!);
-    const queue = [`/t/${owner.slug}`];
+    // The orders filter a person would use to find an unpaid (editable) order, then the dashboard:
+    // which orders are unpaid depends on the day the demo data was generated.
+    const queue = [`/t/${owner.slug}/orders?status=pending`, `/t/${owner.slug}`];
     const seen = new Set<string>();
     const perRoute = new Map<string, number>();
     while (queue.length) {
