@@ -176,9 +176,7 @@ async function runPhase(
     if (key !== TARGET.variant) return undefined;
     return {
       lockstep: await measureLookups([phase.baseline, perTenant], phase.context, { independentRequests: false }),
-      oneTenant: await measureLookups([...alongside.filter((v) => v.key === 'prisma' || v.key === 'scopeOnly'), perTenant], phase.context, {
-        oneTenant: true,
-      }),
+      oneTenant: await measureLookups([phase.baseline, perTenant], phase.context, { oneTenant: true }),
     };
   } finally {
     await perTenant.close();
@@ -199,7 +197,7 @@ function assertRolesAreWhatTheyClaim(roles: BenchReport['roles']): void {
 
 /**
  * Builds every tenant client before anything is timed, sends each tenant both query shapes twice
- * (a new Prisma client compiles and caches a plan per shape on first use), then runs a short
+ * (a new PrismaClient starts its engine on first use and compiles a plan per shape), then runs a short
  * untimed load of both workloads so the JIT and the buffer cache are warm for every variant alike.
  */
 async function prepareVariant(variant: Variant, { tenants, picker, postmaster, config }: RunContext): Promise<VariantSetup> {
@@ -268,7 +266,7 @@ async function measurePhase(variants: Variant[], baseline: Variant, windows: Map
 }
 
 /**
- * Lookups at concurrency 8 under a changed condition, one quiet window per variant:
+ * Lookups at concurrency 8 under a changed condition, in `rounds` rounds of alternating order:
  *  - `independentRequests: false` — no macrotask between operations: shows what Prisma's
  *    same-tick findUnique batching does to a lockstep closed loop, and that per-tenant clients
  *    cannot batch across tenants;
@@ -280,17 +278,17 @@ async function measureLookups(
   { config, tenants, picker, postmaster, quiet }: RunContext,
   condition: { independentRequests?: boolean; oneTenant?: boolean },
 ): Promise<VariantFigure[]> {
-  const measured: VariantFigure[] = [];
   const largest = [...tenants].sort((a, b) => b.orders - a.orders).slice(0, 1);
   const conditionPicker = condition.oneTenant ? new TenantPicker(largest) : picker;
-  for (const variant of variants) {
-    const options = { variant, workload: 'lookup', picker: conditionPicker, concurrency: 8, seed: 7, postmaster, independentRequests: condition.independentRequests } as const;
-    await runWindow({ ...options, durationMs: config.warmupSeconds * 1000 });
-    const accumulator = new CellAccumulator();
-    accumulator.add(await runQuietWindow({ ...options, durationMs: config.secondsPerRound * 1000 }, quiet));
-    measured.push({ variant: variant.key, summary: accumulator.summarize() });
+  const accumulators = new Map(variants.map((variant) => [variant, new CellAccumulator()]));
+  for (let round = 0; round < config.rounds; round++) {
+    for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
+      const options = { variant, workload: 'lookup', picker: conditionPicker, concurrency: 8, seed: 7 + round, postmaster, independentRequests: condition.independentRequests } as const;
+      await runWindow({ ...options, durationMs: config.warmupSeconds * 1000 });
+      accumulators.get(variant)!.add(await runQuietWindow({ ...options, durationMs: config.secondsPerRound * 1000 }, quiet));
+    }
   }
-  return measured;
+  return variants.map((variant) => ({ variant: variant.key, summary: accumulators.get(variant)!.summarize() }));
 }
 
 main().catch((error: unknown) => {

@@ -144,7 +144,7 @@ export function renderConsole(report: BenchReport): string {
       (checked.firstError ? ` (first error: ${checked.firstError})` : ''),
   );
   lines.push(
-    `Other load: up to ${disturbance(report).toFixed(2)} cores (averaged over a measurement); ${report.quiet.repeated} of ${report.quiet.windows} windows repeated because of it.`,
+    `Other load: up to ${disturbance(report).toFixed(2)} cores (averaged over a measurement); ${report.quiet.repeated} repeats across ${report.quiet.windows} timed windows because of it.`,
   );
   lines.push(`Seeding: ${(report.dataset.seedTimings.totalMs / 1000).toFixed(1)} s; run so far: ${(report.wallTimeMs / 1000).toFixed(1)} s.`);
   return lines.join('\n');
@@ -170,7 +170,7 @@ function summarySection(report: BenchReport): string {
     '',
     'Throughput of each variant as a share of unscoped Prisma (ops/s ÷ ops/s of the baseline timed beside it, same operations; above 1.00 is faster than the baseline). *(diag.)* columns take Bulkhead apart and are not ways to run it.',
     '',
-    table(['Workload', 'Concurrency', 'Unscoped Prisma ops/s', ...columns.map((key) => NAMES[key])], ['l', 'r', 'r', ...columns.map((): 'r' => 'r')], rows),
+    table(['Workload', 'Concurrency', 'Unscoped Prisma ops/s (all phases)', ...columns.map((key) => NAMES[key])], ['l', 'r', 'r', ...columns.map((): 'r' => 'r')], rows),
     '',
     `**Target** (docs/ARCHITECTURE.md §4): ${NAMES[TARGET.variant]} at concurrency ${TARGET.concurrency} ≥ ${TARGET.ratio.toFixed(2)} × unscoped Prisma, for both workloads. **${verdict.text}**`,
     '',
@@ -186,7 +186,7 @@ function quietLine(report: BenchReport, other: number): string {
   const repeats =
     quiet.repeated === 0
       ? `no timed window needed repeating (a window is repeated, at most twice, when other processes use more than ${quiet.thresholdCores} cores during it)`
-      : `${quiet.repeated} of ${quiet.windows} timed windows were repeated because other processes used more than ${quiet.thresholdCores} cores during them, keeping the quietest attempt (${integer(config.repeatBudgetSeconds - quiet.remainingMs / 1000)} s of a ${config.repeatBudgetSeconds} s budget)`;
+      : `${quiet.repeated} repeats across ${quiet.windows} timed windows, because other processes used more than ${quiet.thresholdCores} cores during them; the quietest attempt of each window was kept (${integer(config.repeatBudgetSeconds - quiet.remainingMs / 1000)} s of a ${integer(config.repeatBudgetSeconds)} s repeat budget used)`;
   return other > DISTURBANCE_CORES
     ? `**Shared machine:** ${repeats}; still, other processes averaged up to ${other.toFixed(2)} cores over one measurement's kept windows (column *Other load* below), which understates that variant.`
     : `**Quiet run:** ${repeats}; other processes averaged at most ${other.toFixed(2)} cores over any measurement's kept windows.`;
@@ -215,32 +215,32 @@ function clientCostLine(report: BenchReport): string[] {
 function cpuSection(report: BenchReport): string {
   if (!report.server.cpuMeasured) return '';
   const cells = targetCells(report);
-  const baselineNodeCores = cells.map((cell) => resultOf(cell, 'prisma').nodeCores);
+  const baselineNodeCores = cells.map((cell) => cell.baselines[TARGET.variant]!.nodeCores);
   const saturated = baselineNodeCores.every((cores) => cores >= 0.85);
   const parts = [
     `### Where the time goes (concurrency ${TARGET.concurrency})`,
     '',
-    `CPU per operation in Node and in PostgreSQL, against the baseline timed beside each variant. In the baseline's windows Node used ${baselineNodeCores.map((cores) => cores.toFixed(2)).join(' and ')} cores ` +
+    `CPU per operation in Node and in PostgreSQL, each against the baseline timed in the same phase. In the windows of the baseline timed beside ${NAMES[TARGET.variant]}, Node used ${baselineNodeCores.map((cores) => cores.toFixed(2)).join(' and ')} cores ` +
       (saturated
         ? "— its one JavaScript thread is saturated, so throughput is about 1 ÷ Node CPU per operation and PostgreSQL's share matters only for the core it takes from everything else. *Ratio if Node-bound* = baseline Node µs/op ÷ variant Node µs/op; a measured ratio below it means time spent waiting rather than computing."
-        : "— below one full core, so Node is not the only limit here; *Ratio if Node-bound* (baseline Node µs/op ÷ variant Node µs/op) is an upper bound, not a prediction."),
+        : "— below one full core, so Node is not the only limit; *Ratio if Node-bound* (baseline Node µs/op ÷ variant Node µs/op) is an upper bound, not a prediction."),
     '',
   ];
   for (const cell of cells) {
     const rows = timedIn(cell)
-      .filter((key) => key !== 'raw')
+      .filter((key) => key !== 'raw' && key !== 'prisma')
       .map((key) => {
         const r = resultOf(cell, key);
         const base = cell.baselines[key]!;
         const node = r.nodeMicrosPerOp ?? Number.NaN;
-        const postgres = r.postgresMicrosPerOp ?? Number.NaN;
         const baseNode = base.nodeMicrosPerOp ?? Number.NaN;
+        const postgres = r.postgresMicrosPerOp ?? Number.NaN;
+        const basePostgres = base.postgresMicrosPerOp ?? Number.NaN;
         return [
           NAMES[key],
-          integer(node),
-          key === 'prisma' ? '' : signed(node - baseNode),
-          integer(postgres),
-          key === 'prisma' ? '' : signed(postgres - (base.postgresMicrosPerOp ?? Number.NaN)),
+          `${integer(node)} (${signed(node - baseNode)})`,
+          `${integer(postgres)} (${signed(postgres - basePostgres)})`,
+          `${integer(baseNode)} / ${integer(basePostgres)}`,
           `${r.nodeCores.toFixed(2)} / ${r.postgresCores?.toFixed(2) ?? 'n/a'}`,
           (baseNode / node).toFixed(2),
           ratio(cell, key).toFixed(2),
@@ -250,8 +250,8 @@ function cpuSection(report: BenchReport): string {
       `*${workloadLabel(cell.workload)}:*`,
       '',
       table(
-        ['Variant', 'Node µs/op', 'Δ Node', 'PostgreSQL µs/op', 'Δ PostgreSQL', 'Cores used (Node / PG)', 'Ratio if Node-bound', 'Measured ratio'],
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['Variant', 'Node µs/op (Δ)', 'PostgreSQL µs/op (Δ)', 'Baseline Node / PostgreSQL µs/op', 'Cores used (Node / PG)', 'Ratio if Node-bound', 'Measured ratio'],
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
         rows,
       ),
       '',
@@ -269,16 +269,16 @@ function readingSection(report: BenchReport): string {
   const lookups = cellOf(report, 'lookup', TARGET.concurrency);
   const nodeDelta = (cell: CellReport, key: VariantKey) => (resultOf(cell, key).nodeMicrosPerOp ?? Number.NaN) - (cell.baselines[key]!.nodeMicrosPerOp ?? Number.NaN);
   const sequential = cellOf(report, 'lookup', 1);
-  if (lookups && report.server.cpuMeasured) {
-    const base = resultOf(lookups, 'prisma');
+  if (lookups?.baselines[TARGET.variant] && report.server.cpuMeasured) {
+    const base = lookups.baselines[TARGET.variant]!;
     const nodeBound = base.nodeCores >= 0.85;
     bullets.push(
-      `**What bounds throughput here.** At concurrency ${TARGET.concurrency} the unscoped baseline kept Node at ${base.nodeCores.toFixed(2)} cores and PostgreSQL at ${base.postgresCores?.toFixed(2) ?? 'n/a'}` +
+      `**What bounds throughput here.** At concurrency ${TARGET.concurrency} the unscoped baseline (timed beside ${NAMES[TARGET.variant]}) kept Node at ${base.nodeCores.toFixed(2)} cores and PostgreSQL at ${base.postgresCores?.toFixed(2) ?? 'n/a'}` +
         (nodeBound
           ? ": Node runs all JavaScript on one thread, so on this machine the client, not the database, is the bottleneck, and each variant's ratio follows its Node CPU per operation (table above)."
           : ': neither side is saturated, so waiting (round trips, the pool) matters as much as CPU.') +
-        (sequential
-          ? ` Sequentially (concurrency 1) the machine was ${percent(resultOf(sequential, 'prisma').machineBusy)} busy and the ratio follows latency instead — round trips plus client CPU.`
+        (sequential?.baselines[TARGET.variant]
+          ? ` Sequentially (concurrency 1) the machine was ${percent(sequential.baselines[TARGET.variant]!.machineBusy)} busy and the ratio follows latency instead — round trips plus client CPU.`
           : ''),
     );
   }
@@ -291,10 +291,11 @@ function readingSection(report: BenchReport): string {
       `**Where Bulkhead's overhead comes from (lookups, concurrency ${TARGET.concurrency}).** The pipelined client costs ${signed(nodeDelta(lookups, 'pipelined'))} µs of Node CPU and ` +
         `${signed((resultOf(lookups, 'pipelined').postgresMicrosPerOp ?? Number.NaN) - (lookups.baselines.pipelined!.postgresMicrosPerOp ?? Number.NaN))} µs of PostgreSQL CPU per lookup more than the baseline.`,
     ];
-    if (lookups.results.poolOnly) {
-      parts.push(`Layer (a) alone (per-tenant PrismaClients over the tenant-bound pool, no extension) costs ${signed(nodeDelta(lookups, 'poolOnly'))} µs of Node CPU;`);
-    }
-    if (scopeOnly !== undefined) parts.push(`the scope extension alone (layer (b), on one shared client) ${signed(scopeOnly)} µs.`);
+    const layers = [
+      lookups.results.poolOnly ? `layer (a) alone (per-tenant PrismaClients over the tenant-bound pool, no extension) ${signed(nodeDelta(lookups, 'poolOnly'))} µs` : undefined,
+      scopeOnly !== undefined ? `the scope extension alone (layer (b), on one shared client) ${signed(scopeOnly)} µs` : undefined,
+    ].filter((layer): layer is string => layer !== undefined);
+    if (layers.length) parts.push(`Of Node CPU per lookup, ${layers.join('; ')}.`);
     if (one?.nodeMicrosPerOp !== undefined && oneBase?.nodeMicrosPerOp !== undefined) {
       const oneTenantDelta = one.nodeMicrosPerOp - oneBase.nodeMicrosPerOp;
       const rotation = nodeDelta(lookups, 'pipelined') - oneTenantDelta;
@@ -400,7 +401,8 @@ function oneTenantSection(report: BenchReport): string {
       ['Variant', 'One tenant: ops/s', 'Node µs/op', '× baseline', `${integer(tenants)} tenants: ops/s`, 'Node µs/op', '× baseline'],
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
       report.oneTenant.map(({ variant, summary }) => {
-        const mixed = resultOf(many, variant);
+        // The baseline timed in the same phase as the target, like the one-tenant figures.
+        const mixed = variant === 'prisma' ? many.baselines[TARGET.variant]! : resultOf(many, variant);
         return [
           NAMES[variant],
           integer(summary.opsPerSecond),
@@ -437,7 +439,7 @@ function oneOffSection(report: BenchReport): string {
       }),
     ),
     '',
-    "Per tenant, sequentially: one pass over every tenant, then a second. The first query of each shape through a fresh PrismaClient compiles and caches its query plan; with one PrismaClient per tenant (Bulkhead's factory, and the layer-(a) diagnostic) every tenant pays that once per shape per process, and again after its client is evicted from the factory's LRU cache (`cacheSize`). The official extension and the layer-(b) diagnostic extend one shared PrismaClient, so their tenants share its plan cache. " +
+    "Per tenant, sequentially: one pass over every tenant, then a second. The first query through a fresh PrismaClient starts its engine (each client builds its own query compiler over the whole schema) and compiles that query's plan; with one PrismaClient per tenant (Bulkhead's factory, and the layer-(a) diagnostic) every tenant pays that once per shape per process, and again after its client is evicted from the factory's LRU cache (`cacheSize`). The official extension and the layer-(b) diagnostic extend one shared PrismaClient, so their tenants share its plan cache. " +
       (heapFiguresAreExact
         ? 'Heap growth is `heapUsed` after a full garbage collection, before and after.'
         : 'Heap growth is `heapUsed` before and after, without a forced collection: approximate.'),
@@ -566,7 +568,7 @@ export function renderMarkdown(report: BenchReport): string {
     'BENCH_TENANTS=50 BENCH_ORDERS=20000 BENCH_SECONDS=1 BENCH_ROUNDS=1 BENCH_WARMUP_SECONDS=0.2 npm run bench  # smoke run, < 1 min, writes no file',
     '```',
     '',
-    'Overrides: `BENCH_TENANTS`, `BENCH_ORDERS`, `BENCH_SECONDS` (per variant per round), `BENCH_ROUNDS`, `BENCH_WARMUP_SECONDS`, `BENCH_ID_SAMPLE`, `BENCH_DIAGNOSTICS`, `BENCH_REPEAT_SECONDS` (budget for repeating windows disturbed by other processes; 0 turns it off), `BENCH_OUTPUT` (where to write; a run below the documented size writes nothing unless it is set). With `BOOTSTRAP_DATABASE_URL` set the run uses that server and drops its database and roles afterwards; otherwise it starts and removes its own embedded PostgreSQL.',
+    'Overrides: `BENCH_TENANTS`, `BENCH_ORDERS`, `BENCH_SECONDS` (per variant per round), `BENCH_ROUNDS`, `BENCH_WARMUP_SECONDS`, `BENCH_ID_SAMPLE`, `BENCH_DIAGNOSTICS`, `BENCH_REPEAT_SECONDS` (budget for repeating windows disturbed by other processes, default 10 × `BENCH_SECONDS`; 0 turns it off), `BENCH_OUTPUT` (where to write; a run below the documented size writes nothing unless it is set). With `BOOTSTRAP_DATABASE_URL` set the run uses that server and drops its database and roles afterwards; otherwise it starts and removes its own embedded PostgreSQL.',
     '',
   ].join('\n');
 }
