@@ -111,7 +111,7 @@ export async function revenueReport(range: ReportRange): Promise<RevenueReport> 
 }
 
 /** Orders placed in the range, by status. */
-async function statusBreakdown(range: ReportRange, tz: string) {
+export async function statusBreakdown(range: ReportRange, tz: string) {
   const rows = await tenantDb().$queryRaw<{ status: string; orders: bigint; total: bigint }[]>`
     SELECT o.status::text AS status, count(*) AS orders, coalesce(sum(o.total), 0) AS total
       FROM orders o
@@ -123,7 +123,7 @@ async function statusBreakdown(range: ReportRange, tz: string) {
 }
 
 /** Line items of orders whose payment was received in the range, by product (gross, before refunds). */
-async function productBreakdown(range: ReportRange, tz: string) {
+export async function productBreakdown(range: ReportRange, tz: string) {
   const rows = await tenantDb().$queryRaw<{ product_id: string; name: string; sku: string; quantity: bigint; gross: bigint }[]>`
     SELECT i.product_id, pr.name, pr.sku, sum(i.quantity) AS quantity, sum(i.total) AS gross
       FROM payments p
@@ -137,7 +137,7 @@ async function productBreakdown(range: ReportRange, tz: string) {
 }
 
 /** Customers by net revenue in the range (payments received minus refunds made). */
-async function customerBreakdown(range: ReportRange, tz: string) {
+export async function customerBreakdown(range: ReportRange, tz: string) {
   const rows = await tenantDb().$queryRaw<{ customer_id: string; name: string; email: string; net: bigint; orders: bigint }[]>`
     WITH money AS (
       SELECT p.order_id, p.amount AS amount FROM payments p

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import pg from 'pg';
-import { revenueReport } from '../../lib/billing/report';
+import { customerBreakdown, productBreakdown, revenueReport, statusBreakdown } from '../../lib/billing/report';
 import { closeAppPool } from '../../lib/db/pool';
 import { migrate } from '../../lib/db/migrate';
 import { dropDatabase, dropRoles, provisionDatabase } from '../../lib/db/provision';
@@ -85,6 +85,18 @@ async function main() {
         if (report.totals.net !== expected.totals.net) throw new Error(`wrong report at ${size}: ${report.totals.net} ≠ ${expected.totals.net}`);
       }
       timings.sort((a, b) => a - b);
+      // Which statement grows: each breakdown alone, median of 5.
+      const parts: [string, (r: typeof range, tz: string) => Promise<unknown>][] = [['status', statusBreakdown], ['products', productBreakdown], ['customers', customerBreakdown]];
+      for (const [name, part] of parts) {
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const started = performance.now();
+          await runInTenant({ tenantId: tenant!.id, actorType: 'system' }, () => part(range, 'America/New_York'));
+          times.push(performance.now() - started);
+        }
+        times.sort((a, b) => a - b);
+        log(`  ${name} breakdown: ${times[2]!.toFixed(1)} ms`);
+      }
       const app = new pg.Client({ connectionString: db.urls.app });
       await app.connect();
       await app.query('BEGIN');
