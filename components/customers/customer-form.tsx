@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import { Field, FormError } from '@/components/forms/field';
+import { RecordIdentity } from '@/components/forms/record-identity';
 import { SubmitButton } from '@/components/forms/submit-button';
 import type { ActionResult } from '@/lib/auth/entry';
 
@@ -21,12 +22,7 @@ export function CustomerForm({ action, initial, submitLabel }: { action: (previo
   const values = failed?.values ?? Object.fromEntries(Object.entries(initial ?? {}).map(([k, v]) => [k, v == null ? '' : String(v)]));
   return (
     <form action={submit} className="grid gap-5 sm:grid-cols-2" noValidate aria-label="Customer">
-      {initial?.id ? (
-        <>
-          <input type="hidden" name="id" value={initial.id} />
-          <input type="hidden" name="version" value={initial.version} />
-        </>
-      ) : null}
+      <RecordIdentity record={initial} />
       <div className="sm:col-span-2">
         <FormError message={failed?.formError} />
       </div>

@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { FormError } from '@/components/forms/field';
+import { RecordIdentity } from '@/components/forms/record-identity';
 import { SubmitButton } from '@/components/forms/submit-button';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/entry';
@@ -50,12 +51,7 @@ export function OrderForm({
   return (
     <form action={submit} className="space-y-6" noValidate aria-label="Order">
       <FormError message={failed?.formError} />
-      {initial ? (
-        <>
-          <input type="hidden" name="id" value={initial.id} />
-          <input type="hidden" name="version" value={initial.version} />
-        </>
-      ) : null}
+      <RecordIdentity record={initial} />
       <div>
         <label htmlFor="customerId" className="block text-sm font-medium text-slate-700">
           Customer

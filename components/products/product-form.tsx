@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import { Field, FormError } from '@/components/forms/field';
+import { RecordIdentity } from '@/components/forms/record-identity';
 import { SubmitButton } from '@/components/forms/submit-button';
 import type { ActionResult } from '@/lib/auth/entry';
 import { toDecimalString } from '@/lib/money';
@@ -26,12 +27,7 @@ export function ProductForm({ action, initial, submitLabel, currency }: { action
   };
   return (
     <form action={submit} className="grid gap-5 sm:grid-cols-2" noValidate aria-label="Product">
-      {initial?.id ? (
-        <>
-          <input type="hidden" name="id" value={initial.id} />
-          <input type="hidden" name="version" value={initial.version} />
-        </>
-      ) : null}
+      <RecordIdentity record={initial} />
       <div className="sm:col-span-2">
         <FormError message={failed?.formError} />
       </div>
