@@ -5,7 +5,7 @@ import { migrate } from '../../lib/db/migrate';
 import { dropDatabase, dropRoles, provisionDatabase } from '../../lib/db/provision';
 import { acquireServer } from '../db/server';
 import { readConfig, type BenchConfig } from './config';
-import { settledHeapMb } from './heap';
+import { collectGarbage, settledHeapMb } from './heap';
 import { checkRole, describeMachine, describeServer, packageVersions } from './environment';
 import { CellAccumulator, runQuietWindow, runWindow, type CellSummary, type QuietBudget } from './measure';
 import { renderConsole, renderMarkdown, TARGET, type BenchReport, type CellReport, type VariantFigure, type VariantSetup } from './report';
@@ -243,6 +243,7 @@ async function measurePhase(variants: Variant[], baseline: Variant, windows: Map
         const order = round % 2 === 0 ? variants : [...variants].reverse();
         const seed = 100 + round * 10 + concurrency;
         for (const variant of order) {
+          collectGarbage();
           if (config.warmupSeconds > 0) {
             await runWindow({ variant, workload: workload.key, picker, concurrency, durationMs: config.warmupSeconds * 1000, seed: seed + 5, postmaster });
           }
@@ -284,6 +285,7 @@ async function measureLookups(
   for (let round = 0; round < config.rounds; round++) {
     for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
       const options = { variant, workload: 'lookup', picker: conditionPicker, concurrency: 8, seed: 7 + round, postmaster, independentRequests: condition.independentRequests } as const;
+      collectGarbage();
       await runWindow({ ...options, durationMs: config.warmupSeconds * 1000 });
       accumulators.get(variant)!.add(await runQuietWindow({ ...options, durationMs: config.secondsPerRound * 1000 }, quiet));
     }
