@@ -18,6 +18,12 @@ const schema = z.object({
   TENANT_DB_MODE: z.enum(['pipelined', 'transaction']).default('pipelined'),
   /** Tenant clients kept warm (one small PrismaClient per active tenant). */
   TENANT_CLIENT_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(64),
+  /** Rate-limit counters in Redis instead of PostgreSQL (optional; redis:// or rediss://). */
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL')
+    .optional(),
 });
 
 export type Env = z.infer<typeof schema>;

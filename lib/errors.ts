@@ -8,8 +8,11 @@ export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  quota_exceeded: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
+  payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
   rate_limited: 429,
@@ -40,6 +43,11 @@ export const notFound = (what = 'record') => new AppError('not_found', `No such 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // Name each unknown field, so a typo ("quantitiy") points at itself.
+      for (const unknown of issue.keys) (fields[[...issue.path, unknown].join('.')] ??= []).push('Unknown field; remove it or check its spelling.');
+      continue;
+    }
     const key = issue.path.join('.') || 'form';
     (fields[key] ??= []).push(issue.message);
   }

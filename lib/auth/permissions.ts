@@ -58,6 +58,32 @@ export const ROLE_PERMISSIONS: Readonly<Record<MembershipRole, ReadonlySet<Permi
   viewer: new Set(VIEWER),
 };
 
+/**
+ * What an API key's scope allows. A key also never exceeds its creator's current role: the API
+ * wrapper requires both (`canWithKey`).
+ */
+export type ApiKeyScope = 'read' | 'read_write';
+const READ_SCOPE: Permission[] = ['orders.view', 'customers.view', 'products.view', 'reports.view', 'revenue.view'];
+export const SCOPE_PERMISSIONS: Readonly<Record<ApiKeyScope, ReadonlySet<Permission>>> = {
+  read: new Set(READ_SCOPE),
+  read_write: new Set<Permission>([
+    ...READ_SCOPE,
+    'orders.create',
+    'orders.update',
+    'orders.pay',
+    'orders.refund',
+    'orders.cancel',
+    'customers.create',
+    'customers.update',
+    'products.create',
+    'products.update',
+  ]),
+};
+
+export function canWithKey(scope: ApiKeyScope, creatorRole: MembershipRole, permission: Permission): boolean {
+  return SCOPE_PERMISSIONS[scope].has(permission) && can(creatorRole, permission);
+}
+
 export function can(role: MembershipRole | undefined, permission: Permission): boolean {
   return role !== undefined && ROLE_PERMISSIONS[role].has(permission);
 }

@@ -7,8 +7,11 @@ const TITLES: Record<ErrorCode, string> = {
   bad_request: 'Bad request',
   unauthorized: 'Authentication required',
   forbidden: 'Not allowed',
+  quota_exceeded: 'Plan limit reached',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',
+  payload_too_large: 'Request body too large',
   unsupported_media_type: 'Unsupported media type',
   validation_failed: 'Validation failed',
   rate_limited: 'Too many requests',
@@ -22,8 +25,8 @@ export function problem(code: ErrorCode, detail: string, extra: Record<string, u
   );
 }
 
-export function problemFrom(error: unknown, requestId?: string): Response {
-  if (error instanceof AppError) return problem(error.code, error.detail, error.fieldErrors ? { errors: error.fieldErrors } : {});
+export function problemFrom(error: unknown, requestId?: string, headers: HeadersInit = {}): Response {
+  if (error instanceof AppError) return problem(error.code, error.detail, error.fieldErrors ? { errors: error.fieldErrors } : {}, headers);
   console.error(`request ${requestId ?? '?'} failed:`, error);
-  return problem('internal', 'Something went wrong on our side. Nothing was changed.', requestId ? { requestId } : {});
+  return problem('internal', 'Something went wrong on our side. Nothing was changed.', requestId ? { requestId } : {}, headers);
 }

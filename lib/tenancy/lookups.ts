@@ -216,3 +216,38 @@ export async function userForOAuth(email: string, name: string | null): Promise<
   const [row] = await rows<{ id: string; session_version: number }>('SELECT id, session_version FROM bulkhead.user_for_oauth($1, $2)', [email, name]);
   return { id: row!.id, sessionVersion: row!.session_version };
 }
+
+export interface ApiKeyRecord {
+  keyId: string;
+  tenantId: string;
+  name: string;
+  scope: 'read' | 'read_write';
+  plan: 'free' | 'pro' | 'enterprise';
+  tenantStatus: 'active' | 'suspended' | 'offboarding';
+  /** The creator's role in the tenant now; null once they are no longer a member. */
+  creatorRole: MembershipRole | null;
+}
+
+/** The unrevoked API key with this sha256, and its tenant. Nothing for an unknown or revoked key. */
+export async function apiKeyForHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+  const [row] = await rows<{
+    key_id: string;
+    tenant_id: string;
+    name: string;
+    scope: ApiKeyRecord['scope'];
+    plan: ApiKeyRecord['plan'];
+    tenant_status: ApiKeyRecord['tenantStatus'];
+    creator_role: MembershipRole | null;
+  }>('SELECT key_id, tenant_id, name, scope, plan, tenant_status, creator_role FROM bulkhead.api_key_for_hash($1)', [keyHash]);
+  return (
+    row && {
+      keyId: row.key_id,
+      tenantId: row.tenant_id,
+      name: row.name,
+      scope: row.scope,
+      plan: row.plan,
+      tenantStatus: row.tenant_status,
+      creatorRole: row.creator_role,
+    }
+  );
+}

@@ -72,6 +72,8 @@ const definerPolicies: [policy: string, table: string, checks: [number, string][
   ['account_tokens_definer', 'account_tokens', [[15, 'policy-always-true'], [16, 'write-check-always-true']]],
   ['account_changes', 'users', [[15, 'policy-always-true'], [16, 'write-check-always-true']]],
   ['membership_events', 'audit_events', [[16, 'write-check-always-true']]],
+  ['api_key_lookup', 'api_keys', [[15, 'policy-always-true']]],
+  ['plan_change', 'tenants', [[15, 'policy-always-true'], [16, 'write-check-always-true']]],
 ];
 
 // The SECURITY DEFINER functions the runtime role may call (migrations 3–5), and what each trusts.
@@ -91,6 +93,11 @@ const definerFunctions: [signature: string, purpose: string][] = [
   ['set_password(uuid,text)', 'A signed-in user sets a new password (the app verified the current one).' + TRUSTS_USER_ID],
   ['revoke_sessions(uuid)', 'Sign out everywhere: bumps one user\'s session version.' + TRUSTS_USER_ID],
   ['user_for_oauth(text,text)', 'OAuth sign-in: finds or creates the account for an email the provider verified; no tenant, no membership.'],
+  ['api_key_for_hash(text)', 'API authentication: the tenant, scope and creator\'s current role of the unrevoked key with this sha256; needs the hash of a 192-bit key.'],
+  [
+    'change_plan(public."Plan",public."ActorType",uuid,text,text)',
+    'The manual billing provider: changes the plan of the tenant in context only (it reads app.tenant_id, takes no tenant argument) and audits it in the same transaction.',
+  ],
 ];
 
 export const BULKHEAD_ALLOWLIST: Allowlist = {
@@ -99,6 +106,12 @@ export const BULKHEAD_ALLOWLIST: Allowlist = {
       table: 'public._prisma_migrations',
       reason: "Prisma's migration ledger: names and checksums of applied migrations, no tenant data; " +
         'the runtime role holds no privilege on it.',
+    },
+    {
+      table: 'public.rate_limits',
+      reason: 'API rate-limit counters (rate-limiter-flexible), keyed "tenant:<id>" or "key:<id>" and consulted ' +
+        'before the request enters a tenant context; points and an expiry only. The runtime role must read and write ' +
+        'them for every tenant it serves, so they cannot be under row-level security.',
     },
     {
       table: 'public.login_attempts',
@@ -157,6 +170,13 @@ export const BULKHEAD_ALLOWLIST: Allowlist = {
       code: 'unique-without-tenant',
       reason: 'An invitation link is opened before anyone knows the tenant, so it is looked up by token hash ' +
         'alone. The hash of a 256-bit random token: a duplicate-key error reveals nothing guessable.',
+    },
+    {
+      check: 30,
+      object: 'public.api_keys_key_hash_key',
+      code: 'unique-without-tenant',
+      reason: 'A request carries only its key, so the key is looked up by hash before the tenant is known. The ' +
+        'sha256 of 192 random bits: a duplicate-key error reveals nothing guessable.',
     },
     {
       check: 31,

@@ -1,0 +1,37 @@
+import { API_KEY_SHAPE, hashApiKey } from '../api-keys/service';
+import { canWithKey, type Permission } from '../auth/permissions';
+import { AppError } from '../errors';
+import { apiKeyForHash, type ApiKeyRecord } from '../tenancy/lookups';
+
+// Who is calling: the bearer key → its tenant (through the isolation core's definer function),
+// then whether this key may do this. The key is the only thing a request says about its tenant:
+// no header, path or body field can name another one.
+
+export type ApiCaller = ApiKeyRecord & { creatorRole: NonNullable<ApiKeyRecord['creatorRole']> };
+
+const UNAUTHORIZED = 'Send a valid API key as "Authorization: Bearer bk_live_…". Owners and admins create keys under Settings → API keys.';
+
+export async function authenticate(request: Request): Promise<ApiCaller> {
+  const header = request.headers.get('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new AppError('unauthorized', header ? `Malformed Authorization header. ${UNAUTHORIZED}` : `Missing API key. ${UNAUTHORIZED}`);
+  const key = match[1]!;
+  // Unhashed refusal of anything that cannot be a key: no lookup for junk.
+  const record = API_KEY_SHAPE.test(key) ? await apiKeyForHash(hashApiKey(key)) : undefined;
+  if (!record) throw new AppError('unauthorized', `This API key is not valid or has been revoked. ${UNAUTHORIZED}`);
+  if (!record.creatorRole) {
+    throw new AppError('unauthorized', 'The member who created this API key has left the workspace, so the key no longer works. Create a new key.');
+  }
+  if (record.tenantStatus !== 'active') throw new AppError('forbidden', `This workspace is ${record.tenantStatus}; its API is unavailable.`);
+  return { ...record, creatorRole: record.creatorRole };
+}
+
+export function authorize(caller: ApiCaller, permission: Permission): void {
+  if (canWithKey(caller.scope, caller.creatorRole, permission)) return;
+  throw new AppError(
+    'forbidden',
+    caller.scope === 'read' && !canWithKey('read', caller.creatorRole, permission) && canWithKey('read_write', caller.creatorRole, permission)
+      ? `This API key is read-only; ${permission} needs a read-write key.`
+      : `This API key cannot ${permission}: its scope or its creator's role does not allow it.`,
+  );
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { touchApiKey } from '../api-keys/service';
+import type { Permission } from '../auth/permissions';
+import { AppError } from '../errors';
+import { problem, problemFrom } from '../http/problem';
+import { rateLimiter, rateLimitHeaders, rateLimitMessage } from '../rate-limit';
+import { runInTenant, type TenantContext } from '../tenancy';
+import { authenticate, authorize, type ApiCaller } from './authenticate';
+import { parseJsonBody, parseQuery, readBodyText } from './body';
+import { fingerprintOf, idempotencyKeyOf, once, type ApiReply } from './idempotency';
+
+// The one wrapper of every /api/v1 route: authenticate the key → its tenant → scope ∩ the
+// creator's role → rate limit (tenant, and the key under it) → parse query and body → open the
+// tenant context → (idempotency for POST) → the handler. A route file declares what it needs and
+// holds only the handler; every error leaves as problem+json from the one AppError type.
+
+export interface ApiInput<Body, Query> {
+  body: Body;
+  query: Query;
+  /** The `[id]` of the path, a UUID (anything else is the same 404 as a missing record). */
+  id: string;
+  caller: ApiCaller;
+}
+
+interface RouteOptions<Body, Query> {
+  permission: Permission;
+  body?: z.ZodType<Body>;
+  query?: z.ZodType<Query>;
+  /** 201 for creations; 200 otherwise. */
+  status?: number;
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function requestIdOf(request: Request): string {
+  const header = request.headers.get('x-request-id');
+  return header && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+}
+
+async function idOf(context: RouteContext | undefined): Promise<string> {
+  const id = (await context?.params)?.id;
+  if (id === undefined) return '';
+  if (typeof id !== 'string' || !UUID.test(id)) throw new AppError('not_found', 'No such record.');
+  return id.toLowerCase();
+}
+
+function contextOf(caller: ApiCaller, requestId: string): TenantContext {
+  return { tenantId: caller.tenantId, actorType: 'api_key', actorId: caller.keyId, actorLabel: `API key “${caller.name}”`, role: caller.creatorRole, plan: caller.plan, requestId };
+}
+
+export function apiRoute<Body = undefined, Query = undefined>(options: RouteOptions<Body, Query>, handler: (input: ApiInput<Body, Query>) => Promise<unknown>) {
+  return async (request: Request, routeContext?: RouteContext): Promise<Response> => {
+    const requestId = requestIdOf(request);
+    let headers: Record<string, string> = { 'X-Request-Id': requestId };
+    try {
+      const caller = await authenticate(request);
+      authorize(caller, options.permission);
+      const decision = await rateLimiter().consume({ tenantId: caller.tenantId, plan: caller.plan, keyId: caller.keyId });
+      headers = { ...headers, ...rateLimitHeaders(decision) };
+      if (!decision.allowed) return problem('rate_limited', rateLimitMessage(decision), {}, headers);
+
+      const id = await idOf(routeContext);
+      const query = options.query ? parseQuery(new URL(request.url), options.query) : (undefined as Query);
+      const bodyText = request.method === 'GET' ? '' : await readBodyText(request);
+      const body = options.body ? parseJsonBody(bodyText, request.headers.get('content-type'), options.body) : (undefined as Body);
+      if (!options.body && bodyText.trim() !== '') throw new AppError('bad_request', 'This endpoint takes no request body.');
+      const idempotencyKey = request.method === 'POST' ? idempotencyKeyOf(request) : undefined;
+
+      const reply = await runInTenant(contextOf(caller, requestId), async () => {
+        await touchApiKey(caller.keyId);
+        const work = async (): Promise<ApiReply> => ({ status: options.status ?? 200, body: await handler({ body, query, id, caller }) });
+        return idempotencyKey ? once(idempotencyKey, fingerprintOf(request, bodyText), work) : work();
+      });
+      if (reply.replayed) headers['Idempotent-Replayed'] = 'true';
+      return Response.json(reply.body, { status: reply.status, headers: { ...headers, 'Cache-Control': 'no-store' } });
+    } catch (error) {
+      return problemFrom(error, requestId, headers);
+    }
+  };
+}
+
+/**
+ * Answers every method a route does not implement with a problem+json 405 and an Allow header
+ * (Next.js would answer an empty 405). `export const { PUT, DELETE, … } = otherMethods('GET, POST')`.
+ */
+export function otherMethods(allow: string) {
+  const refuse = async () => problem('method_not_allowed', `This endpoint allows ${allow}.`, {}, { Allow: allow });
+  return { GET: refuse, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
+}

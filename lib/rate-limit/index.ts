@@ -1,0 +1,133 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { PLANS, type PlanName } from '../billing/plans';
+// eslint-disable-next-line no-restricted-imports -- the pool serves only as the counter store of rate_limits, a table with no tenant data
+import { appPool } from '../db/pool';
+import { env } from '../env';
+
+// Per-tenant rate limits, with a lower per-key limit under them (seed 000: "rate limit per
+// tenant, not per user"). One tenant's burst spends only that tenant's budget; its 429s are
+// answered from memory once the budget is gone (inMemoryBlockOnConsumed), so a flood costs the
+// shared database nothing until the window resets. Counters live in PostgreSQL (table
+// rate_limits, from a migration) or in Redis when REDIS_URL is set; if the store fails, an
+// in-memory limiter per process takes over rather than letting everything through.
+
+export type LimitScope = 'tenant' | 'key';
+const WINDOW_SECONDS = 60;
+
+export interface LimitState {
+  scope: LimitScope;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
+
+export type LimitDecision = { allowed: true; state: LimitState } | { allowed: false; state: LimitState; retryAfterSeconds: number };
+
+export interface RateLimitSubject {
+  tenantId: string;
+  plan: PlanName;
+  /** The API key making the request; absent for the web app's own forms. */
+  keyId?: string;
+}
+
+export type CounterStore = { kind: 'postgres'; pool: ReturnType<typeof appPool> } | { kind: 'redis'; client: Redis } | { kind: 'memory' };
+
+export interface TenantRateLimiter {
+  consume(subject: RateLimitSubject): Promise<LimitDecision>;
+  readonly store: CounterStore['kind'];
+}
+
+function limitOf(scope: LimitScope, plan: PlanName): number {
+  return scope === 'tenant' ? PLANS[plan].tenantRequestsPerMinute : PLANS[plan].keyRequestsPerMinute;
+}
+
+function build(store: CounterStore, scope: LimitScope, points: number): RateLimiterAbstract {
+  // One prefix per scope, shared by every plan's limiter: a plan change keeps the tenant's count.
+  const keyPrefix = `api_${scope}`;
+  const common = { keyPrefix, points, duration: WINDOW_SECONDS, inMemoryBlockOnConsumed: points, inMemoryBlockDuration: WINDOW_SECONDS };
+  const insuranceLimiter = new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS });
+  switch (store.kind) {
+    case 'postgres':
+      return new RateLimiterPostgres({ ...common, storeClient: store.pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, insuranceLimiter });
+    case 'redis':
+      return new RateLimiterRedis({ ...common, storeClient: store.client, insuranceLimiter });
+    case 'memory':
+      return new RateLimiterMemory(common);
+  }
+}
+
+const stateOf = (scope: LimitScope, limit: number, res: RateLimiterRes): LimitState => ({
+  scope,
+  limit,
+  remaining: Math.max(0, limit - res.consumedPoints),
+  resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+});
+
+export function createRateLimiter(store: CounterStore): TenantRateLimiter {
+  const limiters = new Map<string, RateLimiterAbstract>();
+  const limiter = (scope: LimitScope, plan: PlanName) => {
+    const id = `${scope}:${plan}`;
+    let found = limiters.get(id);
+    if (!found) limiters.set(id, (found = build(store, scope, limitOf(scope, plan))));
+    return found;
+  };
+
+  async function take(scope: LimitScope, plan: PlanName, id: string): Promise<LimitDecision> {
+    const limit = limitOf(scope, plan);
+    try {
+      const res = await limiter(scope, plan).consume(`${scope}:${id}`);
+      return { allowed: true, state: stateOf(scope, limit, res) };
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      const state = stateOf(scope, limit, error);
+      return { allowed: false, state, retryAfterSeconds: state.resetSeconds };
+    }
+  }
+
+  return {
+    store: store.kind,
+    async consume(subject) {
+      // The key's own budget first: a key over its limit does not spend the tenant's.
+      const byKey = subject.keyId ? await take('key', subject.plan, subject.keyId) : undefined;
+      if (byKey && !byKey.allowed) return byKey;
+      const byTenant = await take('tenant', subject.plan, subject.tenantId);
+      if (!byTenant.allowed || !byKey) return byTenant;
+      // Both allowed: report the tighter of the two.
+      return byKey.state.remaining < byTenant.state.remaining ? byKey : byTenant;
+    },
+  };
+}
+
+const globalForLimits = globalThis as unknown as { bulkheadRateLimiter?: TenantRateLimiter };
+
+/** The app's limiter: Redis when REDIS_URL is set, PostgreSQL otherwise. */
+export function rateLimiter(): TenantRateLimiter {
+  if (!globalForLimits.bulkheadRateLimiter) {
+    const url = env().REDIS_URL;
+    const store: CounterStore = url
+      ? { kind: 'redis', client: new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) }
+      : { kind: 'postgres', pool: appPool() };
+    globalForLimits.bulkheadRateLimiter = createRateLimiter(store);
+  }
+  return globalForLimits.bulkheadRateLimiter;
+}
+
+/** The RateLimit-* headers of a decision (draft-ietf-httpapi-ratelimit-headers), plus Retry-After on refusal. */
+export function rateLimitHeaders(decision: LimitDecision): Record<string, string> {
+  const { state } = decision;
+  return {
+    'RateLimit-Limit': String(state.limit),
+    'RateLimit-Remaining': String(state.remaining),
+    'RateLimit-Reset': String(state.resetSeconds),
+    'RateLimit-Policy': `${state.limit};w=${WINDOW_SECONDS};scope="${state.scope}"`,
+    ...(decision.allowed ? {} : { 'Retry-After': String(decision.retryAfterSeconds) }),
+  };
+}
+
+/** What to tell a caller who was refused. */
+export function rateLimitMessage(decision: Extract<LimitDecision, { allowed: false }>): string {
+  const who = decision.state.scope === 'tenant' ? 'this workspace' : 'this API key';
+  return `Too many requests for ${who}: the limit is ${decision.state.limit} per minute on this plan. Try again in ${decision.retryAfterSeconds} s.`;
+}
