@@ -7,7 +7,7 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'e2e/**', '.next/**', '.e2e/**', '.data/**'],
+    exclude: ['node_modules/**', 'e2e/**', '.next/**', '.e2e/**', '.data/**', '**/*.services.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -23,6 +23,17 @@ export const DEMO_TENANTS = [
   { slug: 'globex', name: 'Globex', currency: 'EUR', timezone: 'Europe/Berlin', plan: 'enterprise' },
 ] as const;
 
+/**
+ * Demo API keys, one read-write key per demo tenant, created by its owner. Public on purpose (the
+ * README's curl examples use them), like the demo password: the seed runs only for local
+ * development, tests and a demo deployment.
+ */
+export const DEMO_API_KEYS = [
+  { tenant: 'acme', createdBy: 'alice@acme.test', name: 'Demo key (README examples)', scope: 'read_write', key: 'bk_demo_acme_read_write_0123456789abcdef' },
+  { tenant: 'globex', createdBy: 'bob@globex.test', name: 'Demo key (README examples)', scope: 'read_write', key: 'bk_demo_globex_read_write_0123456789abcdef' },
+  { tenant: 'acme', createdBy: 'alice@acme.test', name: 'Demo read-only key', scope: 'read', key: 'bk_demo_acme_read_only_0123456789abcdef' },
+] as const;
+
 export function demoMode(): boolean {
   return process.env.NODE_ENV === 'development' || process.env.BULKHEAD_DEMO === '1';
 }

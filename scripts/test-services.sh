@@ -3,9 +3,13 @@
 # README's `npm test`, which needs nothing but Node and npm.
 #  - The integration tier again, on the system PostgreSQL (15 on CI) as the bootstrap superuser:
 #    a dedicated database and suffixed roles, dropped afterwards.
+#  - The Redis store of the rate limiter (*.services.test.ts), against this machine's Redis.
 set -euo pipefail
 export BOOTSTRAP_DATABASE_URL="${SERVICES_BOOTSTRAP_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 echo "test:services: integration tests against ${BOOTSTRAP_DATABASE_URL%%@*}@… ($(node -e "
 const pg=require('pg');const c=new pg.Client({connectionString:process.env.BOOTSTRAP_DATABASE_URL});
 c.connect().then(()=>c.query('show server_version')).then(r=>{console.log('PostgreSQL '+r.rows[0].server_version);return c.end()}).catch(e=>{console.log('unreachable: '+e.message);process.exit(0)})"))"
 npx vitest run
+export REDIS_URL="${SERVICES_REDIS_URL:-redis://127.0.0.1:6379}"
+echo "test:services: Redis tests against ${REDIS_URL}"
+npx vitest run --config vitest.services.config.ts

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { NON_TENANT_ROUTES, PERSONAL_ACTIONS, TENANT_ACTIONS, TENANT_PAGES, TENANT_ROUTE_HANDLERS } from './registry';
+import { API_ROUTES, NON_TENANT_ROUTES, PERSONAL_ACTIONS, TENANT_ACTIONS, TENANT_PAGES, TENANT_ROUTE_HANDLERS } from './registry';
 
 // Every route of app/ and every server action must have a leak case (or a reason it holds no
 // tenant data). A new page without one fails here, naming it and saying where to add it.
@@ -25,12 +25,23 @@ test('every page and route handler in app/ has a leak case', () => {
   const routes = files(path.join(root, 'app'))
     .filter((f) => /\/(page\.tsx|route\.ts)$/.test(f))
     .map(routeOf);
-  const registered = new Set([...TENANT_PAGES.map((p) => p.route), ...TENANT_ROUTE_HANDLERS.map((r) => r.route), ...Object.keys(NON_TENANT_ROUTES)]);
+  const registered = new Set([...TENANT_PAGES.map((p) => p.route), ...TENANT_ROUTE_HANDLERS.map((r) => r.route), ...API_ROUTES.map((r) => r.route), ...Object.keys(NON_TENANT_ROUTES)]);
   const missing = routes.filter((r) => !registered.has(r));
-  expect(missing, `Routes without a leak case: ${missing.join(', ')}. Add each to e2e/leaks/registry.ts (TENANT_PAGES for a page under /t/[tenant], TENANT_ROUTE_HANDLERS for a route handler, NON_TENANT_ROUTES with the reason it holds no tenant data).`).toEqual([]);
+  expect(missing, `Routes without a leak case: ${missing.join(', ')}. Add each to e2e/leaks/registry.ts (TENANT_PAGES for a page under /t/[tenant], TENANT_ROUTE_HANDLERS for a route handler, API_ROUTES for /api/v1, NON_TENANT_ROUTES with the reason it holds no tenant data).`).toEqual([]);
   const stale = [...registered].filter((r) => !routes.includes(r));
   expect(stale, `Registry entries for routes that no longer exist: ${stale.join(', ')}`).toEqual([]);
   expect(routes.filter((r) => r.startsWith('/t/')).every((r) => !(r in NON_TENANT_ROUTES))).toBe(true);
+});
+
+test('every method of every API route has a leak case', () => {
+  const apiFiles = files(path.join(root, 'app', 'api', 'v1')).filter((f) => f.endsWith('route.ts'));
+  const implemented = apiFiles.flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/^export const (GET|POST|PATCH|PUT|DELETE) = apiRoute\(/gm)].map((m) => `${m[1]} ${routeOf(f)}`),
+  );
+  expect(implemented.length).toBeGreaterThan(10);
+  const cased = new Set(API_ROUTES.map((c) => `${c.method} ${c.route}`));
+  const missing = implemented.filter((m) => !cased.has(m));
+  expect(missing, `API methods without a leak case: ${missing.join(', ')}. Add each to API_ROUTES in e2e/leaks/registry.ts.`).toEqual([]);
 });
 
 test('every server action has a leak case', () => {

@@ -31,6 +31,8 @@ export const TENANT_PAGES: TenantPageCase[] = [
   { route: '/t/[tenant]/audit', path: (t) => `/t/${t.slug}/audit`, showsCanary: false },
   { route: '/t/[tenant]/members', path: (t) => `/t/${t.slug}/members`, showsCanary: false },
   { route: '/t/[tenant]/settings', path: (t) => `/t/${t.slug}/settings`, showsCanary: false },
+  { route: '/t/[tenant]/settings/billing', path: (t) => `/t/${t.slug}/settings/billing`, showsCanary: false },
+  { route: '/t/[tenant]/settings/api-keys', path: (t) => `/t/${t.slug}/settings/api-keys`, showsCanary: false },
 ];
 
 export interface TenantRouteCase {
@@ -41,6 +43,65 @@ export interface TenantRouteCase {
 
 export const TENANT_ROUTE_HANDLERS: TenantRouteCase[] = [
   { route: '/t/[tenant]/reports/revenue.csv', path: (t) => `/t/${t.slug}/reports/revenue.csv?from=2020-01-01&to=2030-12-31&granularity=month&table=customers`, showsCanary: true },
+];
+
+/**
+ * The REST API (e2e/leaks/api.spec.ts), called with each tenant's demo API key. Every case runs
+ * twice: with the caller's own records, answering `own` (the positive control: the route works
+ * and finds the record), and with the other tenant's records, answering `foreign` — 404 for an id
+ * in the path, a field error for an id in the body — and leaving that tenant's record unchanged.
+ * Writes are built to be refused even with the caller's own records (a stale version, an order
+ * already paid), so the suite never changes the demo data.
+ */
+export interface ApiRouteCase {
+  route: string;
+  method: 'GET' | 'POST' | 'PATCH';
+  path: (records: ApiRecords) => string;
+  /** The body, given whose records fill it: 'own' is built to be refused without a write too. */
+  body?: (records: ApiRecords, side: 'own' | 'foreign') => unknown;
+  own: number;
+  foreign: number;
+  /** For a refused body: the field the foreign answer must name (the attack was seen, not a typo). */
+  foreignField?: string;
+  /** The answer with the caller's own records carries the caller's canary. */
+  showsCanary: boolean;
+}
+
+export interface ApiRecords {
+  customerId: string;
+  productId: string;
+  /** An order that is paid (so pay, cancel and edit are refused for its state, not its tenant). */
+  paidOrderId: string;
+}
+
+const STALE = { version: 1_000_000 };
+export const API_ROUTES: ApiRouteCase[] = [
+  { route: '/api/v1/orders', method: 'GET', path: (r) => `/api/v1/orders?customerId=${r.customerId}`, own: 200, foreign: 200, showsCanary: true },
+  {
+    route: '/api/v1/orders',
+    method: 'POST',
+    path: () => '/api/v1/orders',
+    // Own: refused for its quantity. Foreign: a valid order naming the other tenant's customer and product.
+    body: (r, side) => ({ customerId: r.customerId, lines: [{ productId: r.productId, quantity: side === 'own' ? 0 : 1 }] }),
+    own: 422,
+    foreign: 422,
+    foreignField: 'customerId',
+    showsCanary: false,
+  },
+  { route: '/api/v1/orders/[id]', method: 'GET', path: (r) => `/api/v1/orders/${r.paidOrderId}`, own: 200, foreign: 404, showsCanary: true },
+  { route: '/api/v1/orders/[id]', method: 'PATCH', path: (r) => `/api/v1/orders/${r.paidOrderId}`, body: () => ({ ...STALE, notes: 'Pwned' }), own: 409, foreign: 404, showsCanary: false },
+  { route: '/api/v1/orders/[id]/pay', method: 'POST', path: (r) => `/api/v1/orders/${r.paidOrderId}/pay`, body: () => ({}), own: 409, foreign: 404, showsCanary: false },
+  { route: '/api/v1/orders/[id]/refund', method: 'POST', path: (r) => `/api/v1/orders/${r.paidOrderId}/refund`, body: () => ({ amount: 99_999_999 }), own: 422, foreign: 404, showsCanary: false },
+  { route: '/api/v1/orders/[id]/cancel', method: 'POST', path: (r) => `/api/v1/orders/${r.paidOrderId}/cancel`, own: 409, foreign: 404, showsCanary: false },
+  { route: '/api/v1/customers', method: 'GET', path: () => '/api/v1/customers', own: 200, foreign: 200, showsCanary: true },
+  { route: '/api/v1/customers', method: 'POST', path: () => '/api/v1/customers', body: (_r, side) => (side === 'own' ? { name: '', email: 'x@example.test' } : { name: 'Forged', email: 'x@example.test', tenantId: 'globex' }), own: 422, foreign: 422, foreignField: 'tenantId', showsCanary: false },
+  { route: '/api/v1/customers/[id]', method: 'GET', path: (r) => `/api/v1/customers/${r.customerId}`, own: 200, foreign: 404, showsCanary: true },
+  { route: '/api/v1/customers/[id]', method: 'PATCH', path: (r) => `/api/v1/customers/${r.customerId}`, body: () => ({ ...STALE, name: 'Pwned' }), own: 409, foreign: 404, showsCanary: false },
+  { route: '/api/v1/products', method: 'GET', path: () => '/api/v1/products', own: 200, foreign: 200, showsCanary: true },
+  { route: '/api/v1/products', method: 'POST', path: () => '/api/v1/products', body: (_r, side) => (side === 'own' ? { sku: 'X', name: 'X', unitPrice: -1 } : { sku: 'FORGED-1', name: 'Forged', unitPrice: 100, tenant_id: 'globex' }), own: 422, foreign: 422, foreignField: 'tenant_id', showsCanary: false },
+  { route: '/api/v1/products/[id]', method: 'GET', path: (r) => `/api/v1/products/${r.productId}`, own: 200, foreign: 404, showsCanary: true },
+  { route: '/api/v1/products/[id]', method: 'PATCH', path: (r) => `/api/v1/products/${r.productId}`, body: () => ({ ...STALE, name: 'Pwned' }), own: 409, foreign: 404, showsCanary: false },
+  { route: '/api/v1/reports/revenue', method: 'GET', path: () => '/api/v1/reports/revenue?from=2020-01-01&to=2030-12-31&granularity=month', own: 200, foreign: 200, showsCanary: true },
 ];
 
 /** Routes outside /t/[tenant] and why they hold no tenant data (each is still checked: no canary). */
@@ -57,6 +118,9 @@ export const NON_TENANT_ROUTES: Record<string, string> = {
   '/dev/mail': 'development outbox (404 in production unless enabled for tests)',
   '/api/health': 'version and database status, no tenant',
   '/api/auth/[...nextauth]': 'Auth.js endpoints',
+  '/api/v1/openapi.json': 'the API description, generated from the request and response schemas',
+  '/api/v1/[...path]': 'problem+json 404 for any unknown API path',
+  '/docs/api': 'the API reference, rendered from the OpenAPI document',
 };
 
 /**
@@ -81,6 +145,9 @@ export const TENANT_ACTIONS: Record<string, string> = {
   'app/t/[tenant]/members/actions.ts#leaveAction': 'acts on the signed-in person’s own membership',
   'app/t/[tenant]/members/actions.ts#revokeInvitationAction': 'idor:invitation (integration test lib/members/invitations.test.ts)',
   'app/t/[tenant]/settings/actions.ts#updateSettingsAction': 'writes only the tenant in context',
+  'app/t/[tenant]/settings/api-keys/actions.ts#createApiKeyAction': 'writes only to the tenant in context (tenant_id defaults from it)',
+  'app/t/[tenant]/settings/api-keys/actions.ts#revokeApiKeyAction': 'idor:api_key',
+  'app/t/[tenant]/settings/billing/actions.ts#changePlanAction': 'changes only the tenant in context (bulkhead.change_plan reads app.tenant_id)',
 };
 
 export const PERSONAL_ACTIONS: Record<string, string> = {

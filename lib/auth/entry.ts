@@ -7,6 +7,7 @@ import { AppError, fieldErrorsOf, type ErrorCode, type FieldErrors } from '../er
 
 export { fieldErrorsOf };
 import { problem, problemFrom } from '../http/problem';
+import { rateLimiter, rateLimitMessage } from '../rate-limit';
 import { runInTenant, type MembershipRole, type TenantContext } from '../tenancy';
 import { resolveMembership } from '../tenancy/lookups';
 import { can, forbiddenMessage, type Permission } from './permissions';
@@ -100,6 +101,9 @@ export function tenantAction<Schema extends z.ZodType, Result>(
     const access = await membership(slug, user);
     if (!access) return { ok: false, code: 'not_found', formError: 'Not found.', values };
     if (!can(access.role, options.permission)) return { ok: false, code: 'forbidden', formError: forbiddenMessage(options.permission), values };
+    // Form submissions spend the same per-tenant budget as the tenant's API keys.
+    const limit = await rateLimiter().consume({ tenantId: access.tenantId, plan: access.plan });
+    if (!limit.allowed) return { ok: false, code: 'rate_limited', formError: rateLimitMessage(limit), values };
     const parsed = options.input.safeParse(values);
     if (!parsed.success) return { ok: false, code: 'validation_failed', fieldErrors: fieldErrorsOf(parsed.error), values };
     try {

@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
 import { removalRefusal, roleChangeRefusal } from '../auth/rules';
+import { assertQuota } from '../billing/plans';
 import { newToken } from '../auth/tokens';
 import { appUrl, mailer } from '../mail';
 import { audit, currentTenant, tenantDb, type MembershipRole } from '../tenancy';
@@ -42,6 +43,7 @@ export async function inviteMember(input: { email: string; role: MembershipRole 
     const existing = await tx.user.findFirst({ where: { email: input.email }, select: { id: true } });
     if (existing) throw new AppError('conflict', 'Already a member.', { email: ['This person is already a member of this workspace.'] });
     await tx.invitation.updateMany({ where: { email: input.email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+    await assertQuota(tx, 'members');
     const invitation = await tx.invitation.create({
       data: {
         email: input.email,

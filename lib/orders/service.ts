@@ -1,5 +1,6 @@
 import type { OrderStatus, Prisma } from '../db/generated/client';
 import { AppError, notFound } from '../errors';
+import { assertQuota } from '../billing/plans';
 import { explainMissedUpdate } from '../customers/service';
 import { PAGE_SIZE, toPage } from '../pagination';
 import { audit, tenantDb, type TenantTransaction } from '../tenancy';
@@ -116,6 +117,7 @@ async function nextOrderNumber(tx: TenantTransaction): Promise<number> {
 
 export async function createOrder(input: OrderInput) {
   return tenantDb().$transaction(async (tx) => {
+    await assertQuota(tx, 'orders');
     await requireCustomer(tx, input.customerId);
     const { items, subtotal } = await priceLines(tx, input.lines);
     const tenant = await tx.tenant.findFirstOrThrow({ select: { currency: true } });

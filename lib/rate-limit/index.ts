@@ -89,6 +89,7 @@ export function createRateLimiter(store: CounterStore): TenantRateLimiter {
   return {
     store: store.kind,
     async consume(subject) {
+      if (store.kind === 'redis') await connected(store.client);
       // The key's own budget first: a key over its limit does not spend the tenant's.
       const byKey = subject.keyId ? await take('key', subject.plan, subject.keyId) : undefined;
       if (byKey && !byKey.allowed) return byKey;
@@ -98,6 +99,30 @@ export function createRateLimiter(store: CounterStore): TenantRateLimiter {
       return byKey.state.remaining < byTenant.state.remaining ? byKey : byTenant;
     },
   };
+}
+
+/**
+ * Waits (briefly) for a Redis client that is still connecting. With the offline queue off — so a
+ * dead Redis fails fast to the insurance limiter instead of queueing requests — the first requests
+ * after start-up would otherwise all land on the per-process insurance limiter.
+ */
+const settled = new WeakSet<Redis>();
+async function connected(client: Redis, timeoutMs = 1_000): Promise<void> {
+  // Only the first connection is waited for: once Redis has answered or failed, a later outage goes
+  // straight to the insurance limiter instead of delaying every request.
+  if (settled.has(client) || client.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('error', done);
+      settled.add(client);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+    client.once('error', done);
+  });
 }
 
 const globalForLimits = globalThis as unknown as { bulkheadRateLimiter?: TenantRateLimiter };

@@ -1,6 +1,7 @@
 import pg from 'pg';
+import { hashApiKey } from '../../lib/api-keys/service';
 import { hashPassword } from '../../lib/auth/password';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TENANTS } from '../../lib/demo';
+import { DEMO_ACCOUNTS, DEMO_API_KEYS, DEMO_PASSWORD, DEMO_TENANTS } from '../../lib/demo';
 import { seedCommerce, type CommerceOptions } from './commerce';
 
 // The demo tenants and accounts, written through the ops role (the only role that may write across
@@ -36,6 +37,15 @@ export async function seedDemo(opsUrl: string, log: (line: string) => void = () 
           [tenantIds.get(membership.tenant), rows[0]!.id, membership.role],
         );
       }
+    }
+    for (const demoKey of DEMO_API_KEYS) {
+      const hash = hashApiKey(demoKey.key);
+      await db.query(
+        `INSERT INTO api_keys (tenant_id, name, prefix, key_hash, scope, created_by)
+         SELECT $1, $2, $3, $4, $5, u.id FROM users u WHERE u.email = $6
+         ON CONFLICT (key_hash) DO NOTHING`,
+        [tenantIds.get(demoKey.tenant), demoKey.name, demoKey.key.slice(0, 14), hash, demoKey.scope, demoKey.createdBy],
+      );
     }
     for (const tenant of DEMO_TENANTS) await seedDemoCommerce(db, tenant, tenantIds.get(tenant.slug)!, log);
     await db.query('COMMIT');

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { SettingsNav } from '@/components/settings/settings-nav';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { tenantSettings } from '@/lib/settings/service';
@@ -15,6 +16,7 @@ export default async function SettingsPage({ params, searchParams }: { params: P
     const zones = Intl.supportedValuesOf('timeZone');
     return (
       <div className="max-w-xl">
+        <SettingsNav slug={slug} role={access.role} current="" />
         <h1 className="text-2xl font-bold tracking-tight text-slate-900">Settings</h1>
         <p className="mt-1 text-sm text-slate-600">
           Plan <span className="font-medium capitalize">{settings.plan}</span> · region {settings.region} · amounts in {settings.currency}
