@@ -1,8 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { forbidden } from 'next/navigation';
+import { Suspense } from 'react';
 import { EmptyState, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+import { Skeleton, SkeletonLine, SkeletonStatCards, SkeletonTable } from '@/components/ui/skeleton';
 import { Stat } from '@/components/ui/stat';
-import { tenantPage } from '@/lib/auth/entry';
+import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { lastSixMonths } from '@/lib/billing/dashboard';
 import { formatMoney } from '@/lib/money';
@@ -13,6 +16,36 @@ export const metadata: Metadata = { title: 'Dashboard' };
 
 export default async function DashboardPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
+  // Decided before anything streams: another tenant's slug must be a real 404, a missing permission a real 403.
+  const access = await tenantAccess(slug);
+  if (!can(access.role, 'dashboard.view')) forbidden();
+  // The header streams with the figures: it names the month the query bucketed them in (in the
+  // tenant's time zone), so only its shape is known up front.
+  return (
+    <Suspense
+      fallback={
+        <Skeleton label="Loading dashboard…" className="space-y-8">
+          <div>
+            <SkeletonLine className="h-8 w-56" />
+            <SkeletonLine className="mt-2 w-96 max-w-full" />
+          </div>
+          <SkeletonStatCards count={can(access.role, 'revenue.view') ? 4 : 2} className="sm:grid-cols-2 xl:grid-cols-4" />
+          <section>
+            <SkeletonLine className="h-5 w-36" />
+            <div className="mt-3 rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+              <SkeletonTable rows={8} cols={4} head={false} />
+            </div>
+          </section>
+        </Skeleton>
+      }
+    >
+      <Dashboard slug={slug} />
+    </Suspense>
+  );
+}
+
+/** Opens its own tenant context: none flows from the page into a streamed child. */
+async function Dashboard({ slug }: { slug: string }) {
   return tenantPage(slug, 'dashboard.view', async (access) => {
     const [tenant, figures, recent] = await Promise.all([
       tenantDb().tenant.findFirstOrThrow({ select: { name: true } }),

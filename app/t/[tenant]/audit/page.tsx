@@ -5,7 +5,7 @@ import { listAuditEvents } from '@/lib/audit-log/service';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
-const AREAS = ['order', 'customer', 'product', 'member', 'tenant'];
+const AREAS = ['order', 'customer', 'product', 'member', 'tenant', 'api_key', 'billing'];
 
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ area?: string; actor?: string; cursor?: string }> }) {
   const { tenant: slug } = await params;

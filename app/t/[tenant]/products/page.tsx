@@ -1,8 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { forbidden } from 'next/navigation';
+import { Suspense } from 'react';
 import { EmptyState, LinkButton, NextPageLink, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
 import { ListSearch } from '@/components/ui/list-search';
-import { tenantPage } from '@/lib/auth/entry';
+import { Skeleton, SkeletonTable } from '@/components/ui/skeleton';
+import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney } from '@/lib/money';
 import { listProducts } from '@/lib/products/service';
@@ -10,19 +13,43 @@ import { tenantDb } from '@/lib/tenancy';
 
 export const metadata: Metadata = { title: 'Products' };
 
-export default async function ProductsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ q?: string; cursor?: string; archived?: string }> }) {
+type Search = { q?: string; cursor?: string; archived?: string };
+
+export default async function ProductsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
   const { tenant: slug } = await params;
-  const { q, cursor, archived } = await searchParams;
-  return tenantPage(slug, 'products.view', async (access) => {
+  const search = await searchParams;
+  // Decided before anything streams: another tenant's slug must be a real 404, a missing permission a real 403.
+  const access = await tenantAccess(slug);
+  if (!can(access.role, 'products.view')) forbidden();
+  const base = `/t/${slug}/products`;
+  return (
+    <div>
+      <PageHeader title="Products" description="What you sell, at list price." actions={can(access.role, 'products.create') ? <LinkButton href={`${base}/new`}>New product</LinkButton> : null} />
+      <ListSearch query={search.q} archived={search.archived} placeholder="Search name or SKU" label="Search products" />
+      <Suspense
+        key={JSON.stringify(search)}
+        fallback={
+          <Skeleton label="Loading products…" className="mt-6">
+            <SkeletonTable rows={12} cols={3} />
+          </Skeleton>
+        }
+      >
+        <ProductList slug={slug} search={search} />
+      </Suspense>
+    </div>
+  );
+}
+
+/** Streams in after the header and search; opens its own tenant context (none flows into it). */
+async function ProductList({ slug, search: { q, cursor, archived } }: { slug: string; search: Search }) {
+  return tenantPage(slug, 'products.view', async () => {
     const [page, tenant] = await Promise.all([
       listProducts({ search: q, cursor: cursor && /^[0-9a-f-]{36}$/.test(cursor) ? cursor : undefined, archived: archived === '1' }),
       tenantDb().tenant.findFirstOrThrow({ select: { currency: true } }),
     ]);
     const base = `/t/${slug}/products`;
     return (
-      <div>
-        <PageHeader title="Products" description="What you sell, at list price." actions={can(access.role, 'products.create') ? <LinkButton href={`${base}/new`}>New product</LinkButton> : null} />
-        <ListSearch query={q} archived={archived} placeholder="Search name or SKU" label="Search products" />
+      <>
         <div className="mt-6 overflow-x-auto">
           {page.items.length === 0 ? (
             <EmptyState title={q ? 'No product matches your search.' : 'No products yet.'} />
@@ -53,7 +80,7 @@ export default async function ProductsPage({ params, searchParams }: { params: P
           )}
         </div>
         <NextPageLink basePath={base} params={{ q, archived }} cursor={page.nextCursor} />
-      </div>
+      </>
     );
   });
 }

@@ -1,12 +1,15 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 import { RevenueChart } from '@/components/reports/revenue-chart';
 import { Card, EmptyState, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+import { Skeleton, SkeletonChart, SkeletonLine, SkeletonStatCards, SkeletonTable } from '@/components/ui/skeleton';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { rangeFromSearch } from '@/lib/billing/range';
-import { revenueReport } from '@/lib/billing/report';
+import { revenueReport, validateRange, type ReportRange } from '@/lib/billing/report';
 import { AppError } from '@/lib/errors';
 import { formatMoney } from '@/lib/money';
+import { tenantDb } from '@/lib/tenancy';
 
 export const metadata: Metadata = { title: 'Revenue report' };
 
@@ -15,44 +18,62 @@ type Search = { from?: string; to?: string; granularity?: string };
 export default async function ReportPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
   const { tenant: slug } = await params;
   const search = await searchParams;
-  return tenantPage(slug, 'reports.view', async (access) => {
-    const range = rangeFromSearch(search);
-    let report;
-    try {
-      report = await revenueReport(range);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      return (
-        <div>
-          <PageHeader title="Revenue report" />
-          <RangeForm range={range} />
-          <p className="mt-6 rounded-lg bg-red-50 p-4 text-sm text-red-700" role="alert">
-            {Object.values(error.fieldErrors ?? {}).flat().join(' ') || error.detail}
-          </p>
-        </div>
-      );
-    }
-    const money = (minor: number) => formatMoney(minor, report.currency);
-    const query = new URLSearchParams({ from: range.from, to: range.to, granularity: range.granularity });
+  // Decided before anything streams: another tenant's slug must be a real 404, a missing permission
+  // a real 403. The header states the tenant's currency and time zone, so they are read here too:
+  // one row, while the slow part, the report itself, streams in below.
+  const { access, settings } = await tenantPage(slug, 'reports.view', async (access) => ({
+    access,
+    settings: await tenantDb().tenant.findFirstOrThrow({ select: { currency: true, timezone: true } }),
+  }));
+  const range = rangeFromSearch(search);
+  try {
+    validateRange(range);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
     return (
-      <div className="space-y-6">
-        <PageHeader
-          title="Revenue report"
-          description={`Payments received minus refunds, by ${range.granularity}, in ${report.timezone} time. Amounts in ${report.currency}.`}
-          actions={
-            can(access.role, 'reports.export') ? (
-              <>
-                <a className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50" href={`/t/${slug}/reports/revenue.csv?${query}`}>
-                  Download CSV
-                </a>
-                <a className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50" href={`/t/${slug}/reports/revenue.csv?${query}&table=customers`}>
-                  Customers CSV
-                </a>
-              </>
-            ) : null
-          }
-        />
+      <div>
+        <PageHeader title="Revenue report" />
         <RangeForm range={range} />
+        <p className="mt-6 rounded-lg bg-red-50 p-4 text-sm text-red-700" role="alert">
+          {Object.values(error.fieldErrors ?? {}).flat().join(' ') || error.detail}
+        </p>
+      </div>
+    );
+  }
+  const query = new URLSearchParams({ from: range.from, to: range.to, granularity: range.granularity });
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="Revenue report"
+        description={`Payments received minus refunds, by ${range.granularity}, in ${settings.timezone} time. Amounts in ${settings.currency}.`}
+        actions={
+          can(access.role, 'reports.export') ? (
+            <>
+              <a className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50" href={`/t/${slug}/reports/revenue.csv?${query}`}>
+                Download CSV
+              </a>
+              <a className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50" href={`/t/${slug}/reports/revenue.csv?${query}&table=customers`}>
+                Customers CSV
+              </a>
+            </>
+          ) : null
+        }
+      />
+      <RangeForm range={range} />
+      <Suspense key={JSON.stringify(search)} fallback={<ReportSkeleton />}>
+        <Report slug={slug} range={range} />
+      </Suspense>
+    </div>
+  );
+}
+
+/** Streams in after the header and range form; opens its own tenant context (none flows into it). */
+async function Report({ slug, range }: { slug: string; range: ReportRange }) {
+  return tenantPage(slug, 'reports.view', async () => {
+    const report = await revenueReport(range);
+    const money = (minor: number) => formatMoney(minor, report.currency);
+    return (
+      <>
         <dl className="grid gap-4 sm:grid-cols-3">
           {[
             ['Gross', report.totals.gross],
@@ -139,9 +160,30 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
             </table>
           </Card>
         </div>
-      </div>
+      </>
     );
   });
+}
+
+function ReportSkeleton() {
+  return (
+    <Skeleton label="Loading the report…" className="space-y-6">
+      <SkeletonStatCards count={3} className="sm:grid-cols-3" />
+      <div className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <SkeletonLine className="mb-4 h-5 w-28" />
+        <SkeletonChart />
+        <SkeletonTable rows={6} cols={5} className="mt-4" />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        {[0, 1, 2].map((card) => (
+          <div key={card} className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+            <SkeletonLine className="mb-4 h-5 w-40" />
+            <SkeletonTable rows={5} cols={3} head={false} />
+          </div>
+        ))}
+      </div>
+    </Skeleton>
+  );
 }
 
 function RangeForm({ range }: { range: { from: string; to: string; granularity: string } }) {
