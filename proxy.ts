@@ -7,8 +7,12 @@ import { NextResponse, type NextRequest } from 'next/server';
 
 const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token'];
 
+/** A caller's own request id is kept only when it is short and plain: it goes into logs and headers. */
+const REQUEST_ID = /^[\w-]{1,64}$/;
+
 export function proxy(request: NextRequest) {
-  const requestId = request.headers.get('x-request-id') ?? crypto.randomUUID();
+  const offered = request.headers.get('x-request-id');
+  const requestId = offered && REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (request.nextUrl.pathname.startsWith('/t/') && !hasSession) {
     const signIn = new URL('/sign-in', request.url);
