@@ -26,6 +26,8 @@ const version = z
   .number({ message: 'Give the version you read (optimistic concurrency).' })
   .int()
   .min(1)
+  // The column is a PostgreSQL integer: a larger number is a stale version, not a database error.
+  .max(2_147_483_647, 'Give the version you read (optimistic concurrency).')
   .meta({ description: 'The version of the record you are changing, from your last read; a newer version on the server is a 409.' });
 
 // ── Inputs ────────────────────────────────────────────────────────────────────────────────────────
@@ -73,7 +75,12 @@ export const orderRefund = z
 
 const cursor = z.uuid('cursor must be the nextCursor of a previous page.').optional();
 const booleanFlag = z.enum(['true', 'false'], 'Use true or false.').optional().transform((value) => value === 'true');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.').refine((value) => !Number.isNaN(Date.parse(value)), 'Not a calendar date.');
+// Date.parse accepts 2026-02-30 (as 2 March) and year 0000, both of which PostgreSQL refuses.
+function isCalendarDay(value: string): boolean {
+  const at = new Date(`${value}T00:00:00.000Z`);
+  return value >= '0001-01-01' && !Number.isNaN(at.getTime()) && at.toISOString().startsWith(value);
+}
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.').refine(isCalendarDay, 'Not a calendar date.');
 
 export const orderListQuery = z
   .strictObject({

@@ -71,13 +71,18 @@ export async function currentPlan(db: ReturnType<typeof tenantDb> = tenantDb()):
   return tenant.plan;
 }
 
+/** The tenant's lock on one quota, held to the end of the transaction. */
+async function lockQuota(tx: TenantTransaction, kind: QuotaKind): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('bulkhead.quota'), hashtext(current_setting('app.tenant_id') || ${kind}))`;
+}
+
 /**
  * Refuses one more `kind` when the plan's quota is used up. Call inside the transaction that adds
  * it: the lock is held to its end, so concurrent requests of this tenant queue here (and only
  * they — the lock key is the tenant in the transaction).
  */
 export async function assertQuota(tx: TenantTransaction, kind: QuotaKind): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('bulkhead.quota'), hashtext(current_setting('app.tenant_id') || ${kind}))`;
+  await lockQuota(tx, kind);
   const plan = await currentPlan(tx);
   const limit = limitOf(plan, kind);
   if (limit === null) return;
@@ -126,6 +131,9 @@ export const manualPlanProvider: PlanProvider = {
     return tenantDb().$transaction(async (tx) => {
       // Moving down must not leave the tenant above its new quotas (except orders already placed).
       for (const kind of ['members', 'apiKeys'] as const) {
+        // The quota's own lock: a key or invitation added meanwhile would be checked against the
+        // old plan and slip in above the new one.
+        await lockQuota(tx, kind);
         const limit = limitOf(to, kind);
         const used = await countUsage(tx, kind);
         if (limit !== null && used > limit) {
