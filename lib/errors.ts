@@ -41,7 +41,8 @@ export const notFound = (what = 'record') => new AppError('not_found', `No such 
 
 /** Every issue of a zod error, keyed by the field's dotted path ('lines.0.quantity'). */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
+  // No prototype: a field named "constructor" or "__proto__" is a field like any other.
+  const fields: FieldErrors = Object.create(null);
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       // Name each unknown field, so a typo ("quantitiy") points at itself.

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { revenueReport } from '../billing/report';
-import { createCustomer, getCustomer, listCustomers, updateCustomer } from '../customers/service';
+import { createCustomer, customersById, getCustomer, listCustomers, updateCustomer } from '../customers/service';
 import { cancelOrder, createOrder, getOrder, listOrders, markOrderPaid, refundOrder, updateOrder } from '../orders/service';
 import { createProduct, getProduct, listProducts, updateProduct } from '../products/service';
 import * as s from './schemas';
@@ -50,8 +50,9 @@ export async function cancel(id: string) {
 
 export async function listCustomersPage(q: z.infer<typeof s.catalogueListQuery>) {
   const page = await listCustomers(q);
-  const full = await Promise.all(page.items.map((c) => getCustomer(c.id)));
-  return { data: full.map(s.customerOutOf), nextCursor: page.nextCursor ?? null };
+  // The list holds a summary of each customer; the API answers every field, in one more query.
+  const full = new Map((await customersById(page.items.map((c) => c.id))).map((c) => [c.id, c]));
+  return { data: page.items.map((c) => s.customerOutOf(full.get(c.id)!)), nextCursor: page.nextCursor ?? null };
 }
 
 export const customerById = async (id: string) => s.customerOutOf(await getCustomer(id));
@@ -77,4 +78,5 @@ export async function patchProduct(id: string, body: z.infer<typeof s.productUpd
   return s.productOutOf((await updateProduct(id, body.version, { sku: pick('sku'), name: pick('name'), description: pick('description'), unitPrice: pick('unitPrice') }))!);
 }
 
-export const revenue = (q: z.infer<typeof s.revenueQuery>) => revenueReport(q);
+/** Through the output schema like every other answer: a field added to the report is not in the API until it is added there. */
+export const revenue = async (q: z.infer<typeof s.revenueQuery>) => s.revenueReportOut.parse(await revenueReport(q));

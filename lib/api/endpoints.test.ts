@@ -231,12 +231,16 @@ describe('validation', () => {
     expect(await rowCounts(ops(), acme.id)).toEqual(before);
   });
 
-  it('cancel takes no body: anything sent is a 400, and the order stays as it was', async () => {
+  it('cancel takes an empty body or {}: any field is a 422 naming it, and the order stays as it was', async () => {
     const e = endpointNamed('POST /orders/{id}/cancel');
     const id = await newOrder(acme);
     const res = await callEndpoint(e, { key: acmeKey, id, body: { reason: 'changed my mind' } });
-    expectProblem(res, 400);
+    expectProblem(res, 422);
+    expect(Object.keys(res.json.errors as object)).toEqual(['reason']);
     expect((await rowOf(ops(), 'orders', id))!.status).toBe('pending');
+    const empty = await callEndpoint(e, { key: acmeKey, id, body: {} });
+    expect(empty.status).toBe(200);
+    expect((await rowOf(ops(), 'orders', id))!.status).toBe('cancelled');
   });
 
   const BROKEN_QUERIES: Record<NonNullable<Endpoint['query']>, { query: Record<string, string>; fields: string[] }> = {

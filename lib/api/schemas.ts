@@ -66,14 +66,15 @@ export const orderCreate = z.strictObject({ customerId: uuid('customer'), notes:
 export const orderUpdate = z
   .strictObject({ version, customerId: uuid('customer').optional(), notes: text(2000, 'Notes').optional(), lines: orderLines.optional() })
   .meta({ id: 'OrderUpdate' });
+export const orderCancel = z.strictObject({}).meta({ id: 'OrderCancel' });
 export const orderPay = z
   .strictObject({ method: z.enum(['manual', 'card', 'bank_transfer'], 'method must be manual, card or bank_transfer.').default('manual') })
   .meta({ id: 'OrderPay' });
 export const orderRefund = z
-  .strictObject({ amount: minor('amount').refine((value) => value > 0, 'amount must be more than zero.'), reason: text(500, 'reason') })
+  .strictObject({ amount: minor('amount').min(1, 'amount must be more than zero.'), reason: text(500, 'reason') })
   .meta({ id: 'OrderRefund' });
 
-const cursor = z.uuid('cursor must be the nextCursor of a previous page.').optional();
+const cursor = z.uuid('cursor must be the nextCursor of a previous page.').optional().meta({ description: 'The nextCursor of the previous page; omit for the first page.' });
 const booleanFlag = z.enum(['true', 'false'], 'Use true or false.').optional().transform((value) => value === 'true');
 // Date.parse accepts 2026-02-30 (as 2 March) and year 0000, both of which PostgreSQL refuses.
 function isCalendarDay(value: string): boolean {
@@ -85,19 +86,27 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.
 export const orderListQuery = z
   .strictObject({
     cursor,
-    status: z.enum(['draft', 'pending', 'paid', 'partially_refunded', 'refunded', 'cancelled'], 'Unknown status.').optional(),
-    customerId: uuid('customer').optional(),
+    status: z.enum(['draft', 'pending', 'paid', 'partially_refunded', 'refunded', 'cancelled'], 'Unknown status.').optional().meta({ description: 'Only orders with this status.' }),
+    customerId: uuid('customer').optional().meta({ description: 'Only orders of this customer.' }),
     from: day.optional().meta({ description: 'Placed on or after this day (UTC).' }),
     to: day.optional().meta({ description: 'Placed on or before this day (UTC).' }),
-    search: z.string().trim().max(120, 'search must be at most 120 characters.').optional(),
-    sort: z.enum(['placed_desc', 'placed_asc', 'total_desc', 'total_asc'], 'Unknown sort.').optional(),
+    search: z.string().trim().max(120, 'search must be at most 120 characters.').optional().meta({ description: 'An order number, or part of the customer’s name or email.' }),
+    sort: z.enum(['placed_desc', 'placed_asc', 'total_desc', 'total_asc'], 'Unknown sort.').optional().meta({ description: 'Order of the list; newest first by default.' }),
   })
   .meta({ id: 'OrderListQuery' });
 export const catalogueListQuery = z
-  .strictObject({ cursor, search: z.string().trim().max(120, 'search must be at most 120 characters.').optional(), archived: booleanFlag })
+  .strictObject({
+    cursor,
+    search: z.string().trim().max(120, 'search must be at most 120 characters.').optional().meta({ description: 'Part of the name, email, company or SKU.' }),
+    archived: booleanFlag.meta({ description: 'true lists archived records instead of active ones.' }),
+  })
   .meta({ id: 'CatalogueListQuery' });
 export const revenueQuery = z
-  .strictObject({ from: day, to: day, granularity: z.enum(['day', 'week', 'month'], 'granularity must be day, week or month.').default('month') })
+  .strictObject({
+    from: day.meta({ description: 'First day of the range, in the workspace’s time zone.' }),
+    to: day.meta({ description: 'Last day of the range (inclusive), in the workspace’s time zone.' }),
+    granularity: z.enum(['day', 'week', 'month'], 'granularity must be day, week or month.').default('month').meta({ description: 'Bucket size: day, ISO week or month.' }),
+  })
   .meta({ id: 'RevenueQuery' });
 
 // ── Outputs ───────────────────────────────────────────────────────────────────────────────────────
@@ -125,6 +134,33 @@ export const orderOut = orderSummaryOut
     refunds: z.array(z.object({ id: z.uuid(), amount: z.number().int(), reason: z.string().nullable(), refundedAt: timestamp })),
   })
   .meta({ id: 'Order' });
+/** lib/billing/report.ts's RevenueReport (openapi.test.ts checks the two types are the same). */
+const revenueFigures = {
+  gross: z.number().int().meta({ description: 'Payments received, in minor units.' }),
+  refunds: z.number().int().meta({ description: 'Refunds made, in minor units.' }),
+  net: z.number().int().meta({ description: 'gross − refunds.' }),
+  payments: z.number().int().meta({ description: 'How many payments.' }),
+  refundCount: z.number().int().meta({ description: 'How many refunds.' }),
+};
+export const revenueReportOut = z
+  .object({
+    currency: z.string().meta({ description: "The workspace's currency (ISO 4217); every amount is in its minor units.", example: 'USD' }),
+    timezone: z.string().meta({ description: "The workspace's time zone: days, weeks and months are its calendar's.", example: 'America/New_York' }),
+    from: z.string(),
+    to: z.string(),
+    granularity: z.enum(['day', 'week', 'month']),
+    buckets: z.array(z.object({ period: z.string().meta({ description: 'First day of the bucket, YYYY-MM-DD (ISO weeks start on Monday).' }), ...revenueFigures })),
+    totals: z.object(revenueFigures),
+    byStatus: z.array(z.object({ status: z.string(), orders: z.number().int(), total: z.number().int() })).meta({ description: 'Orders placed in the range, by status.' }),
+    byProduct: z
+      .array(z.object({ productId: z.uuid(), name: z.string(), sku: z.string(), quantity: z.number().int(), gross: z.number().int() }))
+      .meta({ description: 'The ten products with the most gross revenue from payments in the range.' }),
+    topCustomers: z
+      .array(z.object({ customerId: z.uuid(), name: z.string(), email: z.string(), net: z.number().int(), orders: z.number().int() }))
+      .meta({ description: 'The ten customers with the most net revenue in the range.' }),
+  })
+  .meta({ id: 'RevenueReport' });
+
 export const page = <T extends z.ZodType>(item: T, id: string) => z.object({ data: z.array(item), nextCursor: z.uuid().nullable() }).meta({ id });
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);

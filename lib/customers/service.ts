@@ -36,6 +36,11 @@ export async function getCustomer(id: string) {
   return customer;
 }
 
+/** Several customers in full, by id (ids of other tenants simply match nothing). */
+export async function customersById(ids: string[]) {
+  return ids.length ? tenantDb().customer.findMany({ where: { id: { in: ids } } }) : [];
+}
+
 /** Active customers for pickers (order form). */
 export async function customerOptions() {
   return tenantDb().customer.findMany({ where: { archivedAt: null }, select: { id: true, name: true, email: true }, orderBy: { name: 'asc' }, take: 500 });
