@@ -78,6 +78,74 @@ describe('the revenue report', () => {
   });
 });
 
+describe('the rankings', () => {
+  async function item(tenant: SeededTenant, orderIndex: number, productIndex: number, quantity: number, unitPrice: number) {
+    await withClient(database.current.urls.ops, (db) =>
+      db.query(`INSERT INTO order_items (tenant_id, order_id, product_id, description, quantity, unit_price, total) VALUES ($1, $2, $3, 'line', $4, $5, $6)`, [
+        tenant.id,
+        tenant.orderIds[orderIndex],
+        tenant.productIds[productIndex],
+        quantity,
+        unitPrice,
+        quantity * unitPrice,
+      ]),
+    );
+  }
+
+  it('rank customers by what they paid in the range minus what was refunded in it, ties by id', async () => {
+    // March in New York: order 2 paid 7,000; order 0 refunded 3,500 (its payment fell in February).
+    const march = await asAcme(() => revenueReport({ from: '2026-03-01', to: '2026-03-31', granularity: 'month' }));
+    expect(march.topCustomers.map((c) => [c.customerId, c.net, c.orders])).toEqual([
+      [acme.customerIds[2], 7_000, 1],
+      [acme.customerIds[0], -3_500, 1],
+    ]);
+    // February and March: customers 0 (10,500 − 3,500) and 2 (7,000) tie behind customer 1.
+    const both = await asAcme(() => revenueReport({ from: '2026-02-01', to: '2026-03-31', granularity: 'month' }));
+    const [firstTied, secondTied] = [acme.customerIds[0]!, acme.customerIds[2]!].sort();
+    expect(both.topCustomers.map((c) => [c.customerId, c.net, c.orders])).toEqual([
+      [acme.customerIds[1], 20_300, 1],
+      [firstTied, 7_000, 1],
+      [secondTied, 7_000, 1],
+    ]);
+    expect(both.topCustomers[0]).toMatchObject({ name: 'Customer 1 of acme', email: 'c1@acme.test' });
+  });
+
+  it('keep the ten best customers and products, each with its own name', async () => {
+    // Twelve orders, order i paying 1,000·(i+1) for i+1 units of product i at 100 — in May, so
+    // the incident replay below (February and March, every tenant) does not see them.
+    const initech = await seedTenant(database.current.urls.ops, 'initech', 12);
+    for (let i = 0; i < 12; i++) {
+      await pay(initech, i, 1_000 * (i + 1), '2026-05-10T12:00:00Z');
+      await item(initech, i, i, i + 1, 100);
+    }
+    const report = await runInTenant({ tenantId: initech.id, actorType: 'user', role: 'owner' }, () =>
+      revenueReport({ from: '2026-05-01', to: '2026-05-31', granularity: 'month' }),
+    );
+    const best = [11, 10, 9, 8, 7, 6, 5, 4, 3, 2];
+    expect(report.topCustomers).toEqual(
+      best.map((i) => ({ customerId: initech.customerIds[i], name: `Customer ${i} of initech`, email: `c${i}@initech.test`, net: 1_000 * (i + 1), orders: 1 })),
+    );
+    expect(report.byProduct).toEqual(
+      best.map((i) => ({ productId: initech.productIds[i], name: `Product ${i}`, sku: `${initech.canary}-SKU-${i}`, quantity: i + 1, gross: 100 * (i + 1) })),
+    );
+  });
+
+  it('rank products by the lines of orders paid in the range, before refunds', async () => {
+    // Acme's order 0 (paid in February) holds two lines; order 1 (paid on 28 February, New York) one.
+    await item(acme, 0, 0, 2, 1_000);
+    await item(acme, 0, 1, 1, 1_001);
+    await item(acme, 1, 1, 3, 1_001);
+    const february = await asAcme(() => revenueReport({ from: '2026-02-01', to: '2026-02-28', granularity: 'month' }));
+    expect(february.byProduct.map((p) => [p.productId, p.quantity, p.gross])).toEqual([
+      [acme.productIds[1], 4, 4_004],
+      [acme.productIds[0], 2, 2_000],
+    ]);
+    // The refund in March does not take lines back: the ranking is gross sales.
+    const march = await asAcme(() => revenueReport({ from: '2026-03-01', to: '2026-03-31', granularity: 'month' }));
+    expect(march.byProduct).toEqual([]);
+  });
+});
+
 describe('the $47,000 incident, replayed', () => {
   // The report that leaked: filtered by date, not by tenant.
   const incidentSql = `SELECT coalesce(sum(amount), 0)::bigint AS revenue FROM payments WHERE received_at >= '2026-02-01' AND received_at < '2026-04-01'`;
