@@ -41,7 +41,8 @@ export const notFound = (what = 'record') => new AppError('not_found', `No such 
 
 /** Every issue of a zod error, keyed by the field's dotted path ('lines.0.quantity'). */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  // No prototype: a field named "constructor" or "__proto__" is a field like any other.
+  // Collected without a prototype (a field named "constructor" or "__proto__" is a field like any
+  // other), returned as a plain object: React refuses null-prototype objects in action results.
   const fields: FieldErrors = Object.create(null);
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -52,5 +53,5 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
     const key = issue.path.join('.') || 'form';
     (fields[key] ??= []).push(issue.message);
   }
-  return fields;
+  return { ...fields };
 }

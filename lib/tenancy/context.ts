@@ -29,7 +29,11 @@ export interface ContextStore extends TenantContext {
   transaction?: unknown;
 }
 
-export const tenantStorage = new AsyncLocalStorage<ContextStore>();
+// One store per process, not per module instance: Next.js bundles a module once per route, and the
+// tenant clients are cached process-wide (lib/tenancy/index.ts), so a client built by one route's
+// bundle must see the context another route's bundle opened.
+const globalForContext = globalThis as unknown as { bulkheadTenantStorage?: AsyncLocalStorage<ContextStore> };
+export const tenantStorage = (globalForContext.bulkheadTenantStorage ??= new AsyncLocalStorage<ContextStore>());
 
 export class TenantContextMissingError extends Error {
   constructor(what = 'tenant data') {
