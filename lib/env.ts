@@ -18,6 +18,12 @@ const schema = z.object({
   TENANT_DB_MODE: z.enum(['pipelined', 'transaction']).default('pipelined'),
   /** Tenant clients kept warm (one small PrismaClient per active tenant). */
   TENANT_CLIENT_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(64),
+  /**
+   * After an API key is refused (429), its next requests wait this long before they are looked at
+   * again, so a client that ignores Retry-After cannot spend the server's CPU (lib/rate-limit/pacing.ts).
+   * 0 turns pacing off.
+   */
+  API_REFUSAL_HOLD_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Rate-limit counters in Redis instead of PostgreSQL (optional; redis:// or rediss://). */
   REDIS_URL: z
     .string()

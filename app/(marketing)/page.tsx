@@ -123,7 +123,7 @@ export default function LandingPage() {
             <figcaption className="text-sm font-medium text-slate-700">
               The policy every tenant table gets — fail-closed: no tenant in the transaction, no rows.
             </figcaption>
-            <pre className="mt-3 overflow-x-auto rounded-xl bg-slate-900 p-5 font-mono text-sm leading-6 text-slate-100">
+            <pre tabIndex={0} className="mt-3 overflow-x-auto rounded-xl bg-slate-900 p-5 font-mono text-sm leading-6 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
               {policySql}
             </pre>
           </figure>

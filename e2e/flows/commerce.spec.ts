@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { signUpOwner } from '../support/auth';
 
 test('customer → product → order → pay → refund, and the report, dashboard and CSV agree', async ({ page }) => {
+  test.slow(); // a whole story of a dozen pages and actions
   const owner = await signUpOwner(page);
   const base = `/t/${owner.slug}`;
 

@@ -61,3 +61,20 @@ export async function touchApiKey(id: string): Promise<void> {
     data: { lastUsedAt: new Date() },
   });
 }
+
+const globalForTouches = globalThis as unknown as { bulkheadKeyTouches?: Map<string, number> };
+
+/**
+ * touchApiKey, skipped when this process stamped the same key less than a minute ago: a busy key
+ * then costs no statement at all for its last-used time (the stamp is "within the last minute").
+ */
+export async function touchApiKeyWhenDue(id: string, now = Date.now()): Promise<void> {
+  const touches = (globalForTouches.bulkheadKeyTouches ??= new Map());
+  const last = touches.get(id);
+  if (last !== undefined && now - last < 60_000) return;
+  await touchApiKey(id);
+  touches.delete(id);
+  touches.set(id, now);
+  const oldest = touches.keys().next().value;
+  if (touches.size > 10_000 && oldest !== undefined) touches.delete(oldest);
+}

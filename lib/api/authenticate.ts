@@ -11,13 +11,23 @@ export type ApiCaller = ApiKeyRecord & { creatorRole: NonNullable<ApiKeyRecord['
 
 const UNAUTHORIZED = 'Send a valid API key as "Authorization: Bearer bk_live_…". Owners and admins create keys under Settings → API keys.';
 
-export async function authenticate(request: Request): Promise<ApiCaller> {
+export interface PresentedKey {
+  /** The sha256 of the bearer key, or undefined for a string that cannot be a key at all. */
+  hash: string | undefined;
+}
+
+/** The bearer key of the request (hashed; junk is recognised without hashing). Throws 401 without one. */
+export function presentedKey(request: Request): PresentedKey {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new AppError('unauthorized', header ? `Malformed Authorization header. ${UNAUTHORIZED}` : `Missing API key. ${UNAUTHORIZED}`);
   const key = match[1]!;
-  // Unhashed refusal of anything that cannot be a key: no lookup for junk.
-  const record = API_KEY_SHAPE.test(key) ? await apiKeyForHash(hashApiKey(key)) : undefined;
+  return { hash: API_KEY_SHAPE.test(key) ? hashApiKey(key) : undefined };
+}
+
+export async function authenticate(request: Request, key: PresentedKey = presentedKey(request)): Promise<ApiCaller> {
+  // No lookup for junk.
+  const record = key.hash ? await apiKeyForHash(key.hash) : undefined;
   if (!record) throw new AppError('unauthorized', `This API key is not valid or has been revoked. ${UNAUTHORIZED}`);
   if (!record.creatorRole) {
     throw new AppError('unauthorized', 'The member who created this API key has left the workspace, so the key no longer works. Create a new key.');

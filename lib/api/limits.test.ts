@@ -1,5 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLANS } from '@/lib/billing/plans';
+import { replaceRefusalPacer } from '@/lib/rate-limit';
+import { createRefusalPacer, type RefusalPacer } from '@/lib/rate-limit/pacing';
 import { callEndpoint, createKey, endpointNamed, rowCounts, setPlan, uniqueSlug, type ApiResponse } from '@/test/api';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
@@ -98,6 +100,54 @@ describe('rate limits', () => {
     const res = await callEndpoint(listOrders, { key });
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get('ratelimit-limit')).toBe(String(PLANS.pro.keyRequestsPerMinute));
+  });
+});
+
+describe('pacing of refused keys', () => {
+  // The app's pacer, with a sleep the test ends: what waits, and for how long, without timing anything.
+  const naps: Array<{ ms: number; wake: () => void }> = [];
+  let previous: RefusalPacer;
+  beforeAll(() => {
+    previous = replaceRefusalPacer(createRefusalPacer({ holdMs: 1_000, sleep: (ms) => new Promise<void>((wake) => naps.push({ ms, wake })) }));
+  });
+  afterAll(() => {
+    replaceRefusalPacer(previous);
+  });
+  /** Waits until `n` requests are held (a request reaches the pacer after a few awaits). */
+  async function heldRequests(n: number) {
+    for (let waited = 0; naps.length < n && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    return naps.length;
+  }
+
+  it('a refused key waits out the hold and is then looked at afresh (a revocation in the meantime is seen)', async () => {
+    const acme = await seedTenant(ops(), uniqueSlug('acme'), 1);
+    const key = await createKey(acme, 'read');
+    await spend(key, FREE.keyRequestsPerMinute);
+    expectRateLimited(await callEndpoint(listOrders, { key }), 'key', FREE.keyRequestsPerMinute);
+
+    const next = callEndpoint(listOrders, { key });
+    expect(await heldRequests(1)).toBe(1);
+    expect(naps[0]!.ms).toBeGreaterThan(0);
+    expect(naps[0]!.ms).toBeLessThanOrEqual(1_000);
+    await withClient(ops(), (db) => db.query('UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1', [acme.id]));
+    naps.shift()!.wake();
+    const answer = await next;
+    expect(answer.status, answer.text).toBe(401);
+  });
+
+  it('holds only the refused key: another key of the same tenant is served while it waits', async () => {
+    const acme = await seedTenant(ops(), uniqueSlug('acme'), 1);
+    const [busy, quiet] = [await createKey(acme, 'read', 'busy'), await createKey(acme, 'read', 'quiet')];
+    await spend(busy, FREE.keyRequestsPerMinute);
+    expectRateLimited(await callEndpoint(listOrders, { key: busy }), 'key', FREE.keyRequestsPerMinute);
+
+    const held = callEndpoint(listOrders, { key: busy });
+    expect(await heldRequests(1)).toBe(1);
+    const served = await callEndpoint(listOrders, { key: quiet });
+    expect(served.status).toBe(200);
+    expect(naps).toHaveLength(1); // the busy key's request is still waiting
+    naps.shift()!.wake();
+    expectRateLimited(await held, 'key', FREE.keyRequestsPerMinute);
   });
 });
 

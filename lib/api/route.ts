@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { touchApiKey } from '../api-keys/service';
+import { touchApiKeyWhenDue } from '../api-keys/service';
 import type { Permission } from '../auth/permissions';
 import { AppError } from '../errors';
 import { problem, problemFrom } from '../http/problem';
-import { rateLimiter, rateLimitHeaders, rateLimitMessage } from '../rate-limit';
+import { rateLimiter, rateLimitHeaders, rateLimitMessage, refusalPacer } from '../rate-limit';
 import { runInTenant, type TenantContext } from '../tenancy';
-import { authenticate, authorize, type ApiCaller } from './authenticate';
+import { authenticate, authorize, presentedKey, type ApiCaller } from './authenticate';
 import { parseJsonBody, parseQuery, readBodyText } from './body';
 import { fingerprintOf, idempotencyKeyOf, once, type ApiReply } from './idempotency';
 
@@ -55,11 +55,19 @@ export function apiRoute<Body = undefined, Query = undefined>(options: RouteOpti
     const requestId = requestIdOf(request);
     let headers: Record<string, string> = { 'X-Request-Id': requestId };
     try {
-      const caller = await authenticate(request);
+      const key = presentedKey(request);
+      // A key refused a moment ago waits here first (lib/rate-limit/pacing.ts): no database work.
+      const held = key.hash ? await refusalPacer().pace(key.hash) : undefined;
+      if (held) return problem('rate_limited', rateLimitMessage(held), {}, { ...headers, ...rateLimitHeaders(held) });
+
+      const caller = await authenticate(request, key);
       authorize(caller, options.permission);
       const decision = await rateLimiter().consume({ tenantId: caller.tenantId, plan: caller.plan, keyId: caller.keyId });
       headers = { ...headers, ...rateLimitHeaders(decision) };
-      if (!decision.allowed) return problem('rate_limited', rateLimitMessage(decision), {}, headers);
+      if (!decision.allowed) {
+        if (key.hash) refusalPacer().remember(key.hash, decision);
+        return problem('rate_limited', rateLimitMessage(decision), {}, headers);
+      }
 
       const id = await idOf(routeContext);
       const query = options.query ? parseQuery(new URL(request.url), options.query) : (undefined as Query);
@@ -69,7 +77,7 @@ export function apiRoute<Body = undefined, Query = undefined>(options: RouteOpti
       const idempotencyKey = request.method === 'POST' ? idempotencyKeyOf(request) : undefined;
 
       const reply = await runInTenant(contextOf(caller, requestId), async () => {
-        await touchApiKey(caller.keyId);
+        await touchApiKeyWhenDue(caller.keyId);
         const work = async (): Promise<ApiReply> => ({ status: options.status ?? 200, body: await handler({ body, query, id, caller }) });
         return idempotencyKey ? once(idempotencyKey, fingerprintOf(request, bodyText), work) : work();
       });

@@ -4,6 +4,7 @@ import { PLANS, type PlanName } from '../billing/plans';
 // eslint-disable-next-line no-restricted-imports -- the pool serves only as the counter store of rate_limits, a table with no tenant data
 import { appPool } from '../db/pool';
 import { env } from '../env';
+import { createRefusalPacer, type RefusalPacer } from './pacing';
 
 // Per-tenant rate limits, with a lower per-key limit under them (seed 000: "rate limit per
 // tenant, not per user"). One tenant's burst spends only that tenant's budget; its 429s are
@@ -81,7 +82,8 @@ export function createRateLimiter(store: CounterStore): TenantRateLimiter {
       return { allowed: true, state: stateOf(scope, limit, res) };
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      const state = stateOf(scope, limit, error);
+      // A refusal from the in-memory block carries no count (consumedPoints 0): nothing remains either way.
+      const state = { ...stateOf(scope, limit, error), remaining: 0 };
       return { allowed: false, state, retryAfterSeconds: state.resetSeconds };
     }
   }
@@ -137,6 +139,21 @@ export function rateLimiter(): TenantRateLimiter {
     globalForLimits.bulkheadRateLimiter = createRateLimiter(store);
   }
   return globalForLimits.bulkheadRateLimiter;
+}
+
+const globalForPacing = globalThis as unknown as { bulkheadRefusalPacer?: RefusalPacer };
+
+/** The app's pacing of refused API keys (one per process, like the limiter's in-memory blocks). */
+export function refusalPacer(): RefusalPacer {
+  globalForPacing.bulkheadRefusalPacer ??= createRefusalPacer({ holdMs: env().API_REFUSAL_HOLD_MS });
+  return globalForPacing.bulkheadRefusalPacer;
+}
+
+/** Puts `pacer` in place of the app's (tests drive the hold with their own clock); returns the one it replaced. */
+export function replaceRefusalPacer(pacer: RefusalPacer): RefusalPacer {
+  const previous = refusalPacer();
+  globalForPacing.bulkheadRefusalPacer = pacer;
+  return previous;
 }
 
 /** The RateLimit-* headers of a decision (draft-ietf-httpapi-ratelimit-headers), plus Retry-After on refusal. */

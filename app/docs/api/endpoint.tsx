@@ -22,7 +22,8 @@ export function MethodBadge({ method }: { method: string }) {
 
 export function CodeBlock({ children, label }: { children: string; label?: string }) {
   return (
-    <pre className="overflow-x-auto rounded-xl bg-slate-900 p-4 font-mono text-sm leading-6 text-slate-100" aria-label={label}>
+    // Focusable so a keyboard can scroll a long line into view (axe: scrollable-region-focusable).
+    <pre tabIndex={0} className="overflow-x-auto rounded-xl bg-slate-900 p-4 font-mono text-sm leading-6 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600" aria-label={label}>
       <code>{children}</code>
     </pre>
   );

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { runtimeEnv } from '../../db/runtime-env';
 
@@ -11,10 +12,26 @@ const NEXT_BIN = 'node_modules/next/dist/bin/next';
 /** Server log lines echoed before the rest are only counted (a flood must not flood the log). */
 const ECHOED_LINES = 40;
 
-/** Builds the app when .next holds no production build; says whether it had to. */
+/** What the production build is made of: a file here newer than .next/BUILD_ID makes the build stale. */
+const BUILD_INPUTS = ['app', 'components', 'lib', 'proxy.ts', 'next.config.ts', 'package-lock.json', 'prisma/schema.prisma'];
+
+function newestChange(entry: string): number {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(entry).reduce((newest, name) => Math.max(newest, newestChange(path.join(entry, name))), stat.mtimeMs);
+}
+
+/** Builds the app when .next holds no production build, or one older than the sources; says whether it had to. */
 export async function ensureProductionBuild(log: (line: string) => void): Promise<boolean> {
-  if (existsSync('.next/BUILD_ID')) return false;
-  log('No production build in .next (no .next/BUILD_ID): running `next build` first (about 1–3 minutes here)…');
+  const built = existsSync('.next/BUILD_ID') ? statSync('.next/BUILD_ID').mtimeMs : undefined;
+  const changed = Math.max(...BUILD_INPUTS.map(newestChange));
+  if (built !== undefined && built >= changed) return false;
+  log(
+    built === undefined
+      ? 'No production build in .next (no .next/BUILD_ID): running `next build` first (about 1–3 minutes here)…'
+      : 'The production build in .next is older than the sources: running `next build` first (about 1–3 minutes here)…',
+  );
   const started = performance.now();
   const build = spawn(process.execPath, [NEXT_BIN, 'build'], { stdio: 'inherit', env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env } });
   const code = await new Promise<number | null>((resolve) => build.once('exit', resolve));
