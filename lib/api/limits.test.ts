@@ -108,7 +108,7 @@ describe('pacing of refused keys', () => {
   const naps: Array<{ ms: number; wake: () => void }> = [];
   let previous: RefusalPacer;
   beforeAll(() => {
-    previous = replaceRefusalPacer(createRefusalPacer({ holdMs: 1_000, sleep: (ms) => new Promise<void>((wake) => naps.push({ ms, wake })) }));
+    previous = replaceRefusalPacer(createRefusalPacer({ holdMs: 1_000, random: () => 0, sleep: (ms) => new Promise<void>((wake) => naps.push({ ms, wake })) }));
   });
   afterAll(() => {
     replaceRefusalPacer(previous);

@@ -4,7 +4,7 @@ import { touchApiKeyWhenDue } from '../api-keys/service';
 import type { Permission } from '../auth/permissions';
 import { AppError } from '../errors';
 import { problem, problemFrom } from '../http/problem';
-import { rateLimiter, rateLimitHeaders, rateLimitMessage, refusalPacer } from '../rate-limit';
+import { rateLimiter, rateLimitHeaders, rateLimitMessage, refusalPacer, type LimitDecision } from '../rate-limit';
 import { runInTenant, type TenantContext } from '../tenancy';
 import { authenticate, authorize, presentedKey, type ApiCaller } from './authenticate';
 import { parseJsonBody, parseQuery, readBodyText } from './body';
@@ -50,24 +50,38 @@ function contextOf(caller: ApiCaller, requestId: string): TenantContext {
   return { tenantId: caller.tenantId, actorType: 'api_key', actorId: caller.keyId, actorLabel: `API key “${caller.name}”`, role: caller.creatorRole, plan: caller.plan, requestId };
 }
 
+type Admission = { caller: ApiCaller; decision: LimitDecision & { allowed: true } } | { decision: Extract<LimitDecision, { allowed: false }> };
+
+/**
+ * Pacing of recently refused keys → the key → its scope and its creator's role → the rate limit.
+ * A key refused a moment ago is held first and may be answered from memory, with no database work
+ * (lib/rate-limit/pacing.ts); whatever the limiter decides is reported back to the pacer.
+ */
+async function admit(request: Request, permission: Permission): Promise<Admission> {
+  const key = presentedKey(request);
+  const pacer = refusalPacer();
+  const held = key.hash ? await pacer.pace(key.hash) : undefined;
+  if (held) return { decision: held };
+  let decision: LimitDecision | undefined;
+  try {
+    const caller = await authenticate(request, key);
+    authorize(caller, permission);
+    decision = await rateLimiter().consume({ tenantId: caller.tenantId, plan: caller.plan, keyId: caller.keyId });
+    return decision.allowed ? { caller, decision } : { decision };
+  } finally {
+    if (key.hash) pacer.settle(key.hash, decision);
+  }
+}
+
 export function apiRoute<Body = undefined, Query = undefined>(options: RouteOptions<Body, Query>, handler: (input: ApiInput<Body, Query>) => Promise<unknown>) {
   return async (request: Request, routeContext?: RouteContext): Promise<Response> => {
     const requestId = requestIdOf(request);
     let headers: Record<string, string> = { 'X-Request-Id': requestId };
     try {
-      const key = presentedKey(request);
-      // A key refused a moment ago waits here first (lib/rate-limit/pacing.ts): no database work.
-      const held = key.hash ? await refusalPacer().pace(key.hash) : undefined;
-      if (held) return problem('rate_limited', rateLimitMessage(held), {}, { ...headers, ...rateLimitHeaders(held) });
-
-      const caller = await authenticate(request, key);
-      authorize(caller, options.permission);
-      const decision = await rateLimiter().consume({ tenantId: caller.tenantId, plan: caller.plan, keyId: caller.keyId });
-      headers = { ...headers, ...rateLimitHeaders(decision) };
-      if (!decision.allowed) {
-        if (key.hash) refusalPacer().remember(key.hash, decision);
-        return problem('rate_limited', rateLimitMessage(decision), {}, headers);
-      }
+      const admitted = await admit(request, options.permission);
+      headers = { ...headers, ...rateLimitHeaders(admitted.decision) };
+      if (!('caller' in admitted)) return problem('rate_limited', rateLimitMessage(admitted.decision), {}, headers);
+      const { caller } = admitted;
 
       const id = await idOf(routeContext);
       const query = options.query ? parseQuery(new URL(request.url), options.query) : (undefined as Query);

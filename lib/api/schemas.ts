@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDay } from '../billing/range';
 import { email, requiredText } from '../validation';
 
 // The API's request and response schemas. The handlers parse with them and the OpenAPI document
@@ -76,11 +77,6 @@ export const orderRefund = z
 
 const cursor = z.uuid('cursor must be the nextCursor of a previous page.').optional().meta({ description: 'The nextCursor of the previous page; omit for the first page.' });
 const booleanFlag = z.enum(['true', 'false'], 'Use true or false.').optional().transform((value) => value === 'true');
-// Date.parse accepts 2026-02-30 (as 2 March) and year 0000, both of which PostgreSQL refuses.
-function isCalendarDay(value: string): boolean {
-  const at = new Date(`${value}T00:00:00.000Z`);
-  return value >= '0001-01-01' && !Number.isNaN(at.getTime()) && at.toISOString().startsWith(value);
-}
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.').refine(isCalendarDay, 'Not a calendar date.');
 
 export const orderListQuery = z

@@ -72,6 +72,14 @@ describe('the revenue report', () => {
     expect(weekly.buckets.map((b) => b.period)).toEqual(['2026-02-23', '2026-03-02', '2026-03-09']);
   });
 
+  it('refuses days that are not on the calendar, naming each field', async () => {
+    for (const [from, to] of [['2026-02-30', '2026-03-31'], ['2026-01-01', '2026-04-31'], ['0000-01-01', '2026-01-01'], ['2026-13-01', '2026-02-29']]) {
+      const fieldErrors = { ...(from === '2026-01-01' ? {} : { from: [expect.any(String)] }), ...(['2026-04-31', '2026-02-29'].includes(to!) ? { to: [expect.any(String)] } : {}) };
+      await expect(asAcme(() => revenueReport({ from: from!, to: to!, granularity: 'day' })), `${from}..${to}`).rejects.toMatchObject({ code: 'validation_failed', fieldErrors });
+    }
+    await expect(asAcme(() => revenueReport({ from: '2024-02-29', to: '2024-02-29', granularity: 'day' }))).resolves.toMatchObject({ from: '2024-02-29' });
+  });
+
   it('refuses a reversed or oversized range with field errors', async () => {
     await expect(asAcme(() => revenueReport({ from: '2026-03-10', to: '2026-03-01', granularity: 'day' }))).rejects.toMatchObject({ code: 'validation_failed', fieldErrors: { to: [expect.any(String)] } });
     await expect(asAcme(() => revenueReport({ from: '2020-01-01', to: '2026-01-01', granularity: 'day' }))).rejects.toMatchObject({ fieldErrors: { granularity: [expect.any(String)] } });

@@ -1,6 +1,7 @@
 import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
 import { tenantDb } from '../tenancy';
+import { isCalendarDay } from './range';
 
 // The billing report — the query the seeds' incident was about. It is raw SQL (time-zone
 // bucketing needs date_trunc … AT TIME ZONE), so the application layer cannot add a tenant filter
@@ -45,13 +46,14 @@ export interface ReportRange {
   granularity: Granularity;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_BUCKETS = 1_000;
 
 export function validateRange(range: ReportRange): void {
-  if (!DAY.test(range.from) || !DAY.test(range.to) || Number.isNaN(Date.parse(range.from)) || Number.isNaN(Date.parse(range.to))) {
-    throw new AppError('validation_failed', 'Invalid dates.', { from: ['Use dates like 2026-01-31.'] });
+  const fieldErrors: Record<string, string[]> = {};
+  for (const field of ['from', 'to'] as const) {
+    if (!isCalendarDay(range[field])) fieldErrors[field] = ['Not a date of the calendar: use a day like 2026-01-31.'];
   }
+  if (Object.keys(fieldErrors).length > 0) throw new AppError('validation_failed', 'Invalid dates.', fieldErrors);
   if (range.from > range.to) throw new AppError('validation_failed', 'Range reversed.', { to: ['The end date must not be before the start date.'] });
   const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 + 1;
   const buckets = range.granularity === 'day' ? days : range.granularity === 'week' ? days / 7 : days / 28;

@@ -201,7 +201,10 @@ function costSection(report: NoisyReport): string {
     '',
     `B’s figures are what the flood windows used beyond A’s share (A’s quiet cost per request × A’s requests under the flood), divided by B’s requests. ` +
       `Once B’s budgets are spent, rate-limiter-flexible refuses from memory (\`inMemoryBlockOnConsumed\` in \`lib/rate-limit\`): no \`rate_limits\` upsert, no tenant context, no order query. ` +
-      `What a refusal still costs is everything before the limiter in \`lib/api/route.ts\`: Next.js accepting, routing and proxying the request, and \`authenticate()\`, ` +
+      (report.app.refusalHoldMs > 0
+        ? `And a key refused a moment ago is held for up to ${integer(report.app.refusalHoldMs)} ms before it is looked at again (\`lib/rate-limit/pacing.ts\`, API_REFUSAL_HOLD_MS): a timer, no CPU, so each of B’s ${report.settings.floodConnections} connections gets about one answer per hold. `
+        : `Pacing of refused keys was off in this run (API_REFUSAL_HOLD_MS=0): B’s connections resend as soon as each 429 arrives. `) +
+      `What each request B gets through to the limiter still costs is everything before it in \`lib/api/route.ts\`: Next.js accepting, routing and proxying the request, and \`authenticate()\`, ` +
       `which resolves the key through \`bulkhead.api_key_for_hash\` before the limiter is asked — ${perRefusal === undefined ? 'one database round trip by the code path' : `measured here as ${transactions(perRefusal)} database transactions per B request`}` +
       `${quietRequest.transactions === undefined ? '' : ` (A’s served reads: ${transactions(quietRequest.transactions)})`}. ` +
       `So a 429 costs ${times(nextShare)} the Next.js CPU of one of A’s reads — cheap each, but at ${integer(b.requestsPerSecond)} requests/s B’s refusals kept ` +
@@ -301,7 +304,7 @@ ${costSection(report)}
 ## Reading these figures
 
 ${readingBullets(report, verdict)}
-- Not measured here, the levers: refuse a blocked key before any database work (the limiter’s in-memory block checked by key hash before \`authenticate()\`, or a short-lived cache of key → tenant and plan); limit per tenant in front of the app (a reverse proxy or edge rule), so a flood never reaches Next.js; more than one server process, so one event loop’s queue is not every tenant’s.
+- ${report.app.refusalHoldMs > 0 ? `Pacing of refused keys was on (API_REFUSAL_HOLD_MS=${report.app.refusalHoldMs}); \`API_REFUSAL_HOLD_MS=0 npm run bench:noisy\` shows the same flood without it.` : 'Pacing of refused keys was off (API_REFUSAL_HOLD_MS=0); the default run has it on.'} Not measured here, the other levers: limit per tenant in front of the app (a reverse proxy or edge rule), so a flood never reaches Next.js; more than one server process, so one event loop’s queue is not every tenant’s.
 - Loopback on ${machine.cores} shared cores overstates the flood’s reach compared with a production server, where a client of this size would sit on another machine; it understates nothing about what each request costs the server.
 
 ## Isolation

@@ -36,7 +36,7 @@ function readNumber(name: string, fallback: number, min: number): number {
 
 export function readSettings(): NoisySettings {
   const overrides = Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('NOISY_') && entry[0] !== 'NOISY_OUTPUT' && entry[1] !== undefined),
+    Object.entries(process.env).filter((entry): entry is [string, string] => (entry[0].startsWith('NOISY_') || entry[0] === 'API_REFUSAL_HOLD_MS') && entry[0] !== 'NOISY_OUTPUT' && entry[1] !== undefined),
   );
   const isDocumentedRun = Object.keys(overrides).length === 0;
   return {
