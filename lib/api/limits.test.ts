@@ -104,11 +104,20 @@ describe('rate limits', () => {
 });
 
 describe('pacing of refused keys', () => {
-  // The app's pacer, with a sleep the test ends: what waits, and for how long, without timing anything.
+  // The app's pacer, with a sleep the test ends and a clock that a nap moves on by its length:
+  // what waits, and for how long, without timing anything.
   const naps: Array<{ ms: number; wake: () => void }> = [];
+  let slept = 0;
   let previous: RefusalPacer;
   beforeAll(() => {
-    previous = replaceRefusalPacer(createRefusalPacer({ holdMs: 1_000, random: () => 0, sleep: (ms) => new Promise<void>((wake) => naps.push({ ms, wake })) }));
+    previous = replaceRefusalPacer(
+      createRefusalPacer({
+        holdMs: 1_000,
+        random: () => 0,
+        now: () => Date.now() + slept,
+        sleep: (ms) => new Promise<void>((resolve) => naps.push({ ms, wake: () => ((slept += ms), resolve()) })),
+      }),
+    );
   });
   afterAll(() => {
     replaceRefusalPacer(previous);
