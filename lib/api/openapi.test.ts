@@ -6,7 +6,8 @@ import type { z } from 'zod';
 import { GET as getOpenApiJson } from '@/app/api/v1/openapi.json/route';
 import type { RevenueReport } from '@/lib/billing/report';
 import { ERROR_STATUS } from '@/lib/errors';
-import { openApiDocument, revenueReportOut } from './openapi';
+import { OPERATIONS, openApiDocument, revenueReportOut } from './openapi';
+import type { ApiHandler } from './route';
 
 // The document is generated, so what is worth testing is that it covers the API as built: every
 // route file under app/api/v1, found on disk, and every method it really implements (asked of the
@@ -62,6 +63,28 @@ describe('the OpenAPI document', () => {
     expect(files.length).toBeGreaterThanOrEqual(9);
     const built = (await Promise.all(files.map(async (file) => (await implementedMethods(file)).map((method) => `${method.toUpperCase()} ${openApiPathOf(file)}`)))).flat();
     expect(operations.map((op) => op.name).sort()).toEqual(built.sort());
+  });
+
+  it('says of every operation what its route file does: permission, query and body schemas, success status', async () => {
+    const files = routeFiles();
+    const compared: string[] = [];
+    for (const file of files) {
+      const handlers = (await import(pathToFileURL(file).href)) as Partial<Record<(typeof METHODS)[number], Partial<ApiHandler>>>;
+      for (const method of METHODS) {
+        const options = handlers[method]?.options;
+        if (!options) continue; // otherMethods(): a 405, not an operation
+        const path = openApiPathOf(file);
+        const op = OPERATIONS.find((o) => o.method === method.toLowerCase() && o.path === path);
+        const name = `${method} ${path}`;
+        expect(op, name).toBeDefined();
+        expect(op!.permission, name).toBe(options.permission);
+        expect(op!.query, `${name}: query schema`).toBe(options.query);
+        expect(op!.body?.schema, `${name}: body schema`).toBe(options.body);
+        expect(op!.success.status, `${name}: status`).toBe(options.status ?? 200);
+        compared.push(name);
+      }
+    }
+    expect(compared.sort()).toEqual(OPERATIONS.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort());
   });
 
   it.each(operations)('$name needs an API key and documents its problem responses', ({ path, operation }) => {

@@ -93,7 +93,7 @@ export function keyRequirement(permission: Permission): { scope: ApiKeyScope; ro
 
 type Tag = 'Orders' | 'Customers' | 'Products' | 'Reports';
 
-interface Operation {
+export interface Operation {
   method: 'get' | 'post' | 'patch';
   /** Below /api/v1, with `{id}` for the record id. */
   path: string;
@@ -122,7 +122,8 @@ const EXAMPLE_ID = {
 const listNote = (what: string) => `${PAGE_SIZE} ${what} a page; pass nextCursor as cursor for the next page (null on the last).`;
 const versionConflict = (what: string) => `Someone changed this ${what} since you read its version; read it again and reapply your change.`;
 
-const OPERATIONS: Operation[] = [
+/** Every operation of /api/v1; lib/api/openapi.test.ts checks each against its route file's apiRoute() options. */
+export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/orders',

@@ -23,7 +23,7 @@ export interface ApiInput<Body, Query> {
   caller: ApiCaller;
 }
 
-interface RouteOptions<Body, Query> {
+export interface RouteOptions<Body = unknown, Query = unknown> {
   permission: Permission;
   body?: z.ZodType<Body>;
   query?: z.ZodType<Query>;
@@ -73,8 +73,11 @@ async function admit(request: Request, permission: Permission): Promise<Admissio
   }
 }
 
-export function apiRoute<Body = undefined, Query = undefined>(options: RouteOptions<Body, Query>, handler: (input: ApiInput<Body, Query>) => Promise<unknown>) {
-  return async (request: Request, routeContext?: RouteContext): Promise<Response> => {
+/** A route handler that carries the options it was made with (the OpenAPI test compares them with the document). */
+export type ApiHandler = ((request: Request, routeContext?: RouteContext) => Promise<Response>) & { readonly options: RouteOptions };
+
+export function apiRoute<Body = undefined, Query = undefined>(options: RouteOptions<Body, Query>, handler: (input: ApiInput<Body, Query>) => Promise<unknown>): ApiHandler {
+  const route = async (request: Request, routeContext?: RouteContext): Promise<Response> => {
     const requestId = requestIdOf(request);
     let headers: Record<string, string> = { 'X-Request-Id': requestId };
     try {
@@ -101,6 +104,7 @@ export function apiRoute<Body = undefined, Query = undefined>(options: RouteOpti
       return problemFrom(error, requestId, headers);
     }
   };
+  return Object.assign(route, { options: options as RouteOptions });
 }
 
 /**

@@ -89,17 +89,33 @@ describe('refusal pacing', () => {
     expect(pacer.heldNow).toBe(0);
   });
 
-  it('when the probe is let through, the requests waiting for it go on too', async () => {
+  it('when the probe is let through, the requests waiting for it go on one at a time, then pacing ends', async () => {
+    const { pacer, elapse, flush } = harness();
+    pacer.settle('a', refusal(30));
+    const waiting = [track(pacer.pace('a')), track(pacer.pace('a')), track(pacer.pace('a'))];
+    await elapse(1_000);
+    expect(waiting.map((w) => w.done)).toEqual([true, false, false]);
+    pacer.settle('a', allowed); // the window reset
+    await flush();
+    expect(waiting.map((w) => w.done)).toEqual([true, true, false]);
+    pacer.settle('a', allowed);
+    await flush();
+    expect(waiting.map((w) => w.done)).toEqual([true, true, true]);
+    pacer.settle('a', allowed);
+    // No one waits any more: the key is not paced at all.
+    expect(await pacer.pace('a')).toBeUndefined();
+    expect(await pacer.pace('a')).toBeUndefined();
+  });
+
+  it('a waiter whose probe takes longer than a hold goes on regardless', async () => {
     const { pacer, elapse, flush } = harness();
     pacer.settle('a', refusal(30));
     const waiting = [track(pacer.pace('a')), track(pacer.pace('a'))];
     await elapse(1_000);
-    pacer.settle('a', allowed);
+    expect(waiting.map((w) => w.done)).toEqual([true, false]);
+    await elapse(1_000); // the probe has not settled after a whole hold
     await flush();
-    expect(waiting).toEqual([
-      { done: true, value: undefined },
-      { done: true, value: undefined },
-    ]);
+    expect(waiting[1]).toEqual({ done: true, value: undefined });
   });
 
   it('a probe that fails before the limiter (say, a revoked key) ends the pacing without a verdict', async () => {

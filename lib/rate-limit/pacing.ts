@@ -8,9 +8,10 @@ import type { LimitDecision } from './index';
 // key has been refused, its next requests within `holdMs` are held — a timer, no CPU. When the
 // hold is over, one of them (the probe) goes through the whole path as usual, so a plan upgrade,
 // a revocation or a new window is seen at once; the others wait for the probe's verdict: refused
-// again, they are answered from memory; let through, they go on too. A flooding key so costs one
-// full request per hold, however many connections it uses; a client that honours Retry-After
-// never notices. It is what nginx's `limit_req` does with excess requests (delays them), applied
+// again, they are answered from memory; let through, the next of them goes, one at a time while
+// any wait. A flooding key so costs one full request per hold, however many connections it uses,
+// and its new window's budget arrives one request at a time, not as one burst; a client that
+// honours Retry-After never notices. It is what nginx's `limit_req` does with excess requests (delays them), applied
 // per key after a refusal.
 //
 // Holding is bounded: at most `maxHeld` requests in all and `maxHeldPerKey` per key wait at once.
@@ -121,18 +122,27 @@ export function createRefusalPacer(options: PacingOptions): RefusalPacer {
         // Refused again while this one slept: the answer is known.
         if (entry.holdUntil > now() && remembered.get(keyHash) === entry) return fromMemory(entry);
       }
-      if (!entry.probe) {
-        let end = () => {};
-        const settled = new Promise<void>((resolve) => (end = resolve));
-        entry.probe = { settled, end };
-        return undefined; // this request is the probe
+      // One request at a time finds out; the others wait for its verdict. Refused again: they are
+      // answered from memory. Let through: the next of them goes, so a key coming out of a refusal
+      // (its window reset) spends its new budget one request at a time rather than as a burst of
+      // all its connections at once. A verdict slower than one hold lets the waiter go regardless.
+      for (;;) {
+        const probe = entry.probe;
+        if (!probe) {
+          let end = () => {};
+          const settled = new Promise<void>((resolve) => (end = resolve));
+          entry.probe = { settled, end };
+          return undefined; // this request is the probe
+        }
+        let timedOut = false;
+        const refused = await hold(entry, async () => {
+          await Promise.race([probe.settled, sleep(holdMs).then(() => void (timedOut = true))]);
+        });
+        if (refused) return refused;
+        if (remembered.get(keyHash) !== entry) return undefined; // nothing left to pace
+        if (entry.holdUntil > now()) return fromMemory(entry);
+        if (timedOut && entry.probe === probe) return undefined;
       }
-      // Another request is finding out: wait for its verdict (at most one more hold).
-      const { settled } = entry.probe;
-      const refused = await hold(entry, () => Promise.race([settled, sleep(holdMs)]));
-      if (refused) return refused;
-      const after = remembered.get(keyHash);
-      return after && after.holdUntil > now() ? fromMemory(after) : undefined;
     },
 
     settle(keyHash, decision) {
@@ -144,8 +154,8 @@ export function createRefusalPacer(options: PacingOptions): RefusalPacer {
       const probe = entry.probe;
       entry.probe = undefined;
       if (decision && !decision.allowed) remember(keyHash, decision);
-      else if (entry.held === 0) remembered.delete(keyHash);
-      else entry.holdUntil = 0; // let through (or failed for another reason): nothing to hold for
+      else if (entry.held === 0) remembered.delete(keyHash); // let through, no one waiting: pacing ends
+      else entry.holdUntil = 0; // let through (or failed before the limiter): the next waiter goes
       probe?.end();
     },
 
