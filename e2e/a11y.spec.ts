@@ -3,8 +3,9 @@ import { expect, test, type BrowserContextOptions, type Page } from '@playwright
 import { ACME, apiSession, discoverRecords, type KnownRecords } from './leaks/support/tenants';
 
 // Every workspace page, scanned by axe as the seeded Acme owner sees it (real volumes of data:
-// long tables, the report's chart): no serious or critical violations. One test per page, so a
-// slow machine spends each page's time on that page and a failure names it. The scans only read.
+// long tables, the report's chart), in the light and the dark colour scheme: no serious or
+// critical violations (colour contrast included). One test per page, so a slow machine spends each
+// page's time on that page and a failure names it. The scans only read.
 
 async function expectAccessible(page: Page, path: string) {
   const response = await page.goto(path);
@@ -39,33 +40,36 @@ const WORKSPACE_PAGES: Array<[string, (r: KnownRecords) => string]> = [
   ['workspaces', () => '/tenants?all=1'],
 ];
 
-test.describe('workspace pages pass an axe scan', () => {
-  let records: KnownRecords;
-  let signedIn: BrowserContextOptions['storageState'];
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`workspace pages pass an axe scan (${colorScheme})`, () => {
+    let records: KnownRecords;
+    let signedIn: BrowserContextOptions['storageState'];
 
-  // One sign-in per worker; each test opens its own browser context with that session.
-  test.beforeAll(async ({ browser, baseURL }) => {
-    const api = await apiSession(baseURL!, ACME.owner);
-    signedIn = await api.storageState();
-    await api.dispose();
-    const context = await browser.newContext({ baseURL, storageState: signedIn });
-    records = await discoverRecords(await context.newPage(), ACME);
-    await context.close();
-  });
-
-  for (const [name, path] of WORKSPACE_PAGES) {
-    test(name, async ({ browser, baseURL }) => {
+    // One sign-in per worker; each test opens its own browser context with that session.
+    test.beforeAll(async ({ browser, baseURL }) => {
+      const api = await apiSession(baseURL!, ACME.owner);
+      signedIn = await api.storageState();
+      await api.dispose();
       const context = await browser.newContext({ baseURL, storageState: signedIn });
-      await expectAccessible(await context.newPage(), path(records));
+      records = await discoverRecords(await context.newPage(), ACME);
       await context.close();
     });
-  }
-});
 
-test.describe('public pages pass an axe scan', () => {
-  for (const path of ['/', '/sign-in', '/sign-up', '/forgot-password', '/docs/api']) {
-    test(path, async ({ page }) => {
-      await expectAccessible(page, path);
-    });
-  }
-});
+    for (const [name, path] of WORKSPACE_PAGES) {
+      test(name, async ({ browser, baseURL }) => {
+        const context = await browser.newContext({ baseURL, storageState: signedIn, colorScheme });
+        await expectAccessible(await context.newPage(), path(records));
+        await context.close();
+      });
+    }
+  });
+
+  test.describe(`public pages pass an axe scan (${colorScheme})`, () => {
+    test.use({ colorScheme });
+    for (const path of ['/', '/sign-in', '/sign-up', '/forgot-password', '/docs/api']) {
+      test(path, async ({ page }) => {
+        await expectAccessible(page, path);
+      });
+    }
+  });
+}

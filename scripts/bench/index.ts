@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { keepSections } from './sections';
 import path from 'node:path';
 import { migrate } from '../../lib/db/migrate';
 import { dropDatabase, dropRoles, provisionDatabase } from '../../lib/db/provision';
@@ -136,7 +138,9 @@ async function main(): Promise<void> {
     if (config.reportPath) {
       const file = path.resolve(config.reportPath);
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, renderMarkdown(report));
+      // Sections other benchmarks keep in this file (bench:report's summary) survive the rewrite.
+      const previous = existsSync(file) ? await readFile(file, 'utf8') : '';
+      await writeFile(file, keepSections(previous, renderMarkdown(report)));
       log(`Wrote ${path.relative(process.cwd(), file)}.`);
     } else {
       log('Smoke run below the documented size: no report written (set BENCH_OUTPUT=<file> to write one).');
