@@ -41,8 +41,20 @@ async function main() {
     await page.goto(`${base}/t/acme/reports`);
     await page.waitForSelector('.recharts-bar-rectangle');
     await page.screenshot({ path: 'docs/screenshots/report.png', fullPage: false });
+    await page.goto(`${base}/t/acme/settings/billing`);
+    await page.screenshot({ path: 'docs/screenshots/plan-and-usage.png' });
+    await page.goto(`${base}/t/acme/settings/api-keys`);
+    await page.screenshot({ path: 'docs/screenshots/api-keys.png' });
     await page.goto(`${base}/`);
     await page.screenshot({ path: 'docs/screenshots/landing.png' });
+
+    // The same session in the dark colour scheme (the app follows the system's setting).
+    const dark = await browser.newPage({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, colorScheme: 'dark', storageState: await page.context().storageState() });
+    await dark.goto(`${base}/t/acme`);
+    await dark.screenshot({ path: 'docs/screenshots/dashboard-dark.png' });
+    await dark.goto(`${base}/t/acme/reports`);
+    await dark.waitForSelector('.recharts-bar-rectangle');
+    await dark.screenshot({ path: 'docs/screenshots/report-dark.png' });
     await browser.close();
   } finally {
     server.kill('SIGTERM');
