@@ -35,15 +35,16 @@ async function main() {
     await page.getByLabel('Password').fill('bulkhead-demo');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/t\/acme$/);
+    await page.getByTestId('stat-revenue-this-month').waitFor(); // past the loading skeleton
     await page.screenshot({ path: 'docs/screenshots/dashboard.png' });
-    await page.goto(`${base}/t/acme/orders`);
+    await page.goto(`${base}/t/acme/orders`, { waitUntil: 'networkidle' });
     await page.screenshot({ path: 'docs/screenshots/orders.png' });
     await page.goto(`${base}/t/acme/reports`);
     await page.waitForSelector('.recharts-bar-rectangle');
     await page.screenshot({ path: 'docs/screenshots/report.png', fullPage: false });
-    await page.goto(`${base}/t/acme/settings/billing`);
+    await page.goto(`${base}/t/acme/settings/billing`, { waitUntil: 'networkidle' });
     await page.screenshot({ path: 'docs/screenshots/plan-and-usage.png' });
-    await page.goto(`${base}/t/acme/settings/api-keys`);
+    await page.goto(`${base}/t/acme/settings/api-keys`, { waitUntil: 'networkidle' });
     await page.screenshot({ path: 'docs/screenshots/api-keys.png' });
     await page.goto(`${base}/`);
     await page.screenshot({ path: 'docs/screenshots/landing.png' });
@@ -51,6 +52,7 @@ async function main() {
     // The same session in the dark colour scheme (the app follows the system's setting).
     const dark = await browser.newPage({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, colorScheme: 'dark', storageState: await page.context().storageState() });
     await dark.goto(`${base}/t/acme`);
+    await dark.getByTestId('stat-revenue-this-month').waitFor();
     await dark.screenshot({ path: 'docs/screenshots/dashboard-dark.png' });
     await dark.goto(`${base}/t/acme/reports`);
     await dark.waitForSelector('.recharts-bar-rectangle');
