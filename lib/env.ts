@@ -8,6 +8,34 @@ const postgresUrl = z
   .trim()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
 
+const PLANS = ['free', 'pro', 'enterprise'] as const;
+
+/** "free=2,pro=4,enterprise=8": a whole number for every plan, nothing else. */
+function planNumbers(fallback: string, min: number, max: number) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const result: Partial<Record<(typeof PLANS)[number], number>> = {};
+      for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const match = /^(\w+)\s*=\s*(\d+)$/.exec(part);
+        const plan = match?.[1] as (typeof PLANS)[number] | undefined;
+        const number = Number(match?.[2]);
+        if (!match || !PLANS.includes(plan!) || number < min || number > max) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not plan=number (plans: ${PLANS.join(', ')}; ${min}–${max})` });
+          return z.NEVER;
+        }
+        result[plan!] = number;
+      }
+      const missing = PLANS.filter((plan) => result[plan] === undefined);
+      if (missing.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `missing ${missing.join(', ')} (expected e.g. "${fallback}")` });
+        return z.NEVER;
+      }
+      return result as Record<(typeof PLANS)[number], number>;
+    });
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** The running app's connection: the restricted runtime role (never the table owner). */
@@ -16,8 +44,16 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** How the tenant reaches PostgreSQL: one round trip (pipelined) or plain BEGIN…COMMIT. */
   TENANT_DB_MODE: z.enum(['pipelined', 'transaction']).default('pipelined'),
-  /** Tenant clients kept warm (one small PrismaClient per active tenant). */
-  TENANT_CLIENT_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(64),
+  /** Connections of the pool tenant work can never take: kept for membership, API-key and rate-limit lookups. */
+  DATABASE_POOL_RESERVED: z.coerce.number().int().min(0).max(100).default(2),
+  /** Connections one tenant may hold at once, by plan ("free=2,pro=4,enterprise=8"). */
+  TENANT_POOL_SHARES: planNumbers('free=2,pro=4,enterprise=8', 1, 200),
+  /** How long a tenant's work waits for one of its connections before a 503 (ms). */
+  TENANT_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
+  /** statement_timeout of pages, actions and API requests, by plan (ms). */
+  TENANT_STATEMENT_TIMEOUT_MS: planNumbers('free=5000,pro=15000,enterprise=60000', 1, 86_400_000),
+  /** statement_timeout of batch work (jobs, imports, exports, tenant moves), by plan (ms). */
+  TENANT_BATCH_STATEMENT_TIMEOUT_MS: planNumbers('free=300000,pro=900000,enterprise=3600000', 1, 86_400_000),
   /**
    * After an API key is refused (429), its next requests wait this long before they are looked at
    * again, so a client that ignores Retry-After cannot spend the server's CPU (lib/rate-limit/pacing.ts).

@@ -17,6 +17,10 @@ export const ERROR_STATUS = {
   validation_failed: 422,
   rate_limited: 429,
   internal: 500,
+  /** The tenant's share of the connection pool stayed full for the whole bounded wait. */
+  tenant_busy: 503,
+  /** A statement ran past the plan's statement timeout; its transaction rolled back. */
+  statement_timeout: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

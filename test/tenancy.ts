@@ -1,12 +1,16 @@
 import pg from 'pg';
-import { createTenantClientFactory, tenantDbFrom, type TenantClientFactory } from '@/lib/tenancy/client';
+import { createTenantClientFactory, tenantDbFrom, type TenantClientFactory, type TenantClientFactoryOptions } from '@/lib/tenancy/client';
 import { tenantStorage, type TenantContext } from '@/lib/tenancy/context';
 import type { TenantDbMode } from '@/lib/tenancy/tenant-pool';
 
 /** A tenant-client factory over its own pool of the runtime role, for one test file. */
-export function tenantClients(appUrl: string, options: { mode?: TenantDbMode; poolSize?: number } = {}) {
-  const pool = new pg.Pool({ connectionString: appUrl, max: options.poolSize ?? 4 });
-  const factory = createTenantClientFactory({ pool, mode: options.mode });
+export function tenantClients(
+  appUrl: string,
+  options: { mode?: TenantDbMode; poolSize?: number } & Omit<TenantClientFactoryOptions, 'pool' | 'mode'> = {},
+) {
+  const { poolSize, ...factoryOptions } = options;
+  const pool = new pg.Pool({ connectionString: appUrl, max: poolSize ?? 4 });
+  const factory = createTenantClientFactory({ pool, ...factoryOptions });
   return {
     pool,
     factory,

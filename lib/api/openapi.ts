@@ -51,6 +51,8 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   validation_failed: 'A field or query parameter is not valid, or unknown: errors names each one. Or an Idempotency-Key was reused for a different request.',
   rate_limited: "This key's or this workspace's requests per minute are used up; wait Retry-After seconds.",
   internal: 'Something failed on our side and nothing was changed; requestId identifies the request in our log.',
+  tenant_busy: "The workspace already runs as many database operations at once as its plan allows, and this request waited its bounded time for a turn; nothing was changed. Retry after Retry-After seconds.",
+  statement_timeout: "A database query of this request ran longer than the plan's statement timeout (free 5 s, pro 15 s, enterprise 60 s) and was stopped; nothing was changed. Narrow the request (a shorter date range) before retrying.",
 };
 
 // ── Headers and security ──────────────────────────────────────────────────────────────────────────

@@ -16,6 +16,8 @@ const TITLES: Record<ErrorCode, string> = {
   validation_failed: 'Validation failed',
   rate_limited: 'Too many requests',
   internal: 'Internal error',
+  tenant_busy: 'Workspace busy',
+  statement_timeout: 'Query took too long',
 };
 
 export function problem(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}, headers: HeadersInit = {}): Response {
@@ -26,7 +28,12 @@ export function problem(code: ErrorCode, detail: string, extra: Record<string, u
 }
 
 export function problemFrom(error: unknown, requestId?: string, headers: HeadersInit = {}): Response {
-  if (error instanceof AppError) return problem(error.code, error.detail, error.fieldErrors ? { errors: error.fieldErrors } : {}, headers);
+  if (error instanceof AppError) {
+    // A refusal that ends by itself says when to come back (TenantBusyError).
+    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    const withRetry: HeadersInit = retryAfter ? { 'Retry-After': String(retryAfter), ...headers } : headers;
+    return problem(error.code, error.detail, error.fieldErrors ? { errors: error.fieldErrors } : {}, withRetry);
+  }
   console.error(`request ${requestId ?? '?'} failed:`, error);
   return problem('internal', 'Something went wrong on our side. Nothing was changed.', requestId ? { requestId } : {}, headers);
 }

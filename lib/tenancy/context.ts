@@ -11,6 +11,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 export type MembershipRole = 'owner' | 'admin' | 'member' | 'viewer';
 export type ActorKind = 'user' | 'api_key' | 'system' | 'platform_admin';
+export type Plan = 'free' | 'pro' | 'enterprise';
+/**
+ * What kind of work runs: `interactive` (a page, an action, an API request — someone is waiting)
+ * or `batch` (jobs, imports, exports, tenant moves). It picks the statement timeout.
+ */
+export type Workload = 'interactive' | 'batch';
 
 export interface TenantContext {
   tenantId: string;
@@ -20,7 +26,10 @@ export interface TenantContext {
   /** A human label for audit lines (email, key name). */
   actorLabel?: string;
   role?: MembershipRole;
-  plan?: 'free' | 'pro' | 'enterprise';
+  /** The tenant's plan: its share of the connection pool and its statement timeout. */
+  plan?: Plan;
+  /** Interactive unless said otherwise. */
+  workload?: Workload;
   requestId: string;
 }
 

@@ -15,10 +15,16 @@ export type { TenantClient, TenantTransaction };
 const globalForTenancy = globalThis as unknown as { bulkheadTenantClients?: TenantClientFactory };
 
 function appFactory(): TenantClientFactory {
+  const settings = env();
   globalForTenancy.bulkheadTenantClients ??= createTenantClientFactory({
     pool: appPool(),
-    mode: env().TENANT_DB_MODE,
-    cacheSize: env().TENANT_CLIENT_CACHE_SIZE,
+    mode: settings.TENANT_DB_MODE,
+    slots: Math.max(1, settings.DATABASE_POOL_SIZE - settings.DATABASE_POOL_RESERVED),
+    queueWaitMs: settings.TENANT_QUEUE_WAIT_MS,
+    policy: {
+      shares: settings.TENANT_POOL_SHARES,
+      statementTimeoutMs: { interactive: settings.TENANT_STATEMENT_TIMEOUT_MS, batch: settings.TENANT_BATCH_STATEMENT_TIMEOUT_MS },
+    },
   });
   return globalForTenancy.bulkheadTenantClients;
 }

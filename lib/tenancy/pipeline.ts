@@ -17,10 +17,27 @@ import pg from 'pg';
 // Tests: lib/tenancy/pipeline.test.ts.
 
 export const SET_TENANT_SQL = "SELECT set_config('app.tenant_id', $1, true)";
+/** The tenant and the plan's statement timeout (ms, as text) in one statement: still one round trip. */
+export const SET_TENANT_AND_TIMEOUT_SQL = "SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)";
+
+/**
+ * Marks an error raised while a pipeline was being written (a value that cannot be serialised, a
+ * bind that throws). Some of the pipeline may already be on the wire without its Sync, and the
+ * server is waiting for the rest: the connection must be destroyed, never reused — the next
+ * borrower's statements would otherwise join this pipeline's implicit transaction, tenant setting
+ * included. Callers release such a connection as broken (lib/tenancy/tenant-pool.ts isBroken()).
+ */
+export const WRITE_FAILED = Symbol.for('bulkhead.pipelineWriteFailed');
+
+function markWriteFailed(error: unknown): Error {
+  const marked = error instanceof Error ? error : new Error(String(error));
+  (marked as Error & { [WRITE_FAILED]?: boolean })[WRITE_FAILED] = true;
+  return marked;
+}
 
 export interface PipelineStatement {
   text: string;
-  values: string[];
+  values: unknown[];
 }
 
 type QueryConfig = pg.QueryConfig & { rowMode?: 'array'; types?: unknown };
@@ -43,6 +60,7 @@ interface PgQueryInternals {
   handleRowDescription(message: unknown): void;
   handleCommandComplete(message: unknown, connection: ProtocolConnection): void;
   handleEmptyQuery(connection: ProtocolConnection): void;
+  handleError(error: Error, connection: ProtocolConnection): void;
 }
 
 class PipelinedQuery extends BaseQuery {
@@ -70,8 +88,12 @@ class PipelinedQuery extends BaseQuery {
     return this.statement === this.before.length;
   }
 
+  /** True while this query writes its messages: an error raised then is a write failure. */
+  private writing = false;
+
   override submit(connection: ProtocolConnection): Error | null {
     connection.stream.cork?.();
+    this.writing = true;
     try {
       for (const statement of this.before) writeStatement(connection, statement);
       if (this.after.length === 0) return super.submit(connection); // main + Sync
@@ -82,9 +104,19 @@ class PipelinedQuery extends BaseQuery {
       for (const statement of this.after) writeStatement(connection, statement);
       (connection as unknown as { sync(): void }).sync();
       return null;
+    } catch (error) {
+      // Thrown out of client.query(): the promise in pipelined() rejects with it.
+      throw markWriteFailed(error);
     } finally {
+      this.writing = false;
       connection.stream.uncork?.();
     }
+  }
+
+  // pg's own prepare() catches a bind error of the main statement and reports it here, before the
+  // server has answered what was already written.
+  override handleError(error: Error, connection: ProtocolConnection): void {
+    super.handleError(this.writing ? markWriteFailed(error) : error, connection);
   }
 
   override handleRowDescription(message: unknown): void {

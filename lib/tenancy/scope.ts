@@ -97,15 +97,19 @@ export function scopeArgs(model: string, operation: string, args: Args | undefin
   return scoped;
 }
 
-/** The layer-(b) extension for one tenant. Compose it with any client. */
-export function tenantScope(tenantId: string) {
-  assertTenantId(tenantId);
+/**
+ * The layer-(b) extension. Compose it with any client. `tenant` is the tenant id, or a function
+ * that reads it from the object the client belongs to (a leased slot: lib/tenancy/client.ts) —
+ * called once per operation, never from ambient context.
+ */
+export function tenantScope(tenant: string | (() => string)) {
+  const tenantOf = typeof tenant === 'string' ? (assertTenantId(tenant), () => tenant) : tenant;
   return Prisma.defineExtension({
     name: 'bulkhead/tenant-scope',
     query: {
       $allModels: {
         $allOperations({ model, operation, args, query }) {
-          return query(scopeArgs(model, operation, args as Args, tenantId) as typeof args);
+          return query(scopeArgs(model, operation, args as Args, tenantOf()) as typeof args);
         },
       },
     },

@@ -274,7 +274,7 @@ function describeWindow(window: MeasuredWindow): string {
 /** What the server runs with: the environment next-server.ts gives it, parsed as lib/env parses it. */
 function appSettings(appDatabaseUrl: string): NoisyReport['app'] {
   const parsed = parseEnv({ ...runtimeEnv(appDatabaseUrl), NODE_ENV: 'production' });
-  return { tenantDbMode: parsed.TENANT_DB_MODE, poolSize: parsed.DATABASE_POOL_SIZE, tenantClientCacheSize: parsed.TENANT_CLIENT_CACHE_SIZE, redis: parsed.REDIS_URL !== undefined, refusalHoldMs: parsed.API_REFUSAL_HOLD_MS };
+  return { tenantDbMode: parsed.TENANT_DB_MODE, poolSize: parsed.DATABASE_POOL_SIZE, poolReserved: parsed.DATABASE_POOL_RESERVED, redis: parsed.REDIS_URL !== undefined, refusalHoldMs: parsed.API_REFUSAL_HOLD_MS };
 }
 
 async function versionOf(name: string): Promise<string> {

@@ -19,7 +19,7 @@ export interface NoisyReport {
   versions: Record<string, string>;
   appRole: string;
   /** The server's settings, as lib/env parses them from the environment it was given. */
-  app: { tenantDbMode: string; poolSize: number; tenantClientCacheSize: number; redis: boolean; refusalHoldMs: number };
+  app: { tenantDbMode: string; poolSize: number; poolReserved: number; redis: boolean; refusalHoldMs: number };
   tenants: { quiet: TenantUnderTest; noisy: TenantUnderTest };
   windows: MeasuredWindow[];
   quiet: PhaseSummary;
@@ -229,7 +229,7 @@ function environmentSection(report: NoisyReport): string {
   return [
     `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}, Node ${machine.node}. Shared with other work: the “outside the benchmark” column is how much of it was busy meanwhile.`,
     `- PostgreSQL ${server.version}${server.embedded ? ' (embedded, throw-away cluster, fsync off)' : ' (BOOTSTRAP_DATABASE_URL)'}: ${settings}.`,
-    `- The app: \`next start\` (production build${report.builtFirst ? ', built by this run' : ''}) as \`${report.appRole}\`; TENANT_DB_MODE=${report.app.tenantDbMode}, DATABASE_POOL_SIZE=${report.app.poolSize}, TENANT_CLIENT_CACHE_SIZE=${report.app.tenantClientCacheSize}, API_REFUSAL_HOLD_MS=${report.app.refusalHoldMs}; rate-limit counters in ${rateLimitStore(report)}.`,
+    `- The app: \`next start\` (production build${report.builtFirst ? ', built by this run' : ''}) as \`${report.appRole}\`; TENANT_DB_MODE=${report.app.tenantDbMode}, DATABASE_POOL_SIZE=${report.app.poolSize}, DATABASE_POOL_RESERVED=${report.app.poolReserved}, API_REFUSAL_HOLD_MS=${report.app.refusalHoldMs}; rate-limit counters in ${rateLimitStore(report)}.`,
     `- Versions: ${Object.entries(versions)
       .map(([name, version]) => `${name} ${version}`)
       .join(', ')}.`,
