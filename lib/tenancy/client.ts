@@ -214,6 +214,8 @@ interface HandleTerms {
   tenantId: string;
   plan: Plan;
   workload: Workload;
+  /** The request the handle was taken for, for log lines (an operation may be awaited outside it). */
+  requestId?: string;
 }
 
 class Handle {
@@ -324,6 +326,14 @@ export interface TenantClientFactoryOptions {
   maxQueued?: number;
   /** Told about every statement timeout (default: one JSON line on stderr). */
   onStatementTimeout?: (event: StatementTimeoutEvent) => void;
+  /** Told when a slot is leased to a tenant and when it comes back (tests, telemetry). */
+  onLease?: (event: LeaseEvent) => void;
+}
+
+export interface LeaseEvent {
+  phase: 'start' | 'end';
+  slot: number;
+  tenantId: string;
 }
 
 export interface StatementTimeoutEvent {
@@ -362,16 +372,19 @@ function createCore(options: TenantClientFactoryOptions) {
         return await fair.run(terms.tenantId, shares[terms.plan], async (slot) => {
           const lease = new Lease({ tenantId: terms.tenantId, statementTimeoutMs: limitMs, plan: terms.plan, workload: terms.workload }, pool);
           slot.lease = lease;
+          options.onLease?.({ phase: 'start', slot: slot.index, tenantId: terms.tenantId });
           try {
             return await work(slot);
           } finally {
             await lease.end();
             slot.lease = undefined;
+            options.onLease?.({ phase: 'end', slot: slot.index, tenantId: terms.tenantId });
           }
         });
       } catch (error) {
         if (limitMs > 0 && isStatementTimeout(error)) {
-          onTimeout({ tenantId: terms.tenantId, requestId: tenantStorage.getStore()?.requestId, plan: terms.plan, workload: terms.workload, limitMs });
+          const requestId = terms.requestId ?? tenantStorage.getStore()?.requestId;
+          onTimeout({ tenantId: terms.tenantId, requestId, plan: terms.plan, workload: terms.workload, limitMs });
           throw new StatementTimeoutError(limitMs, terms.plan, terms.workload, { cause: error });
         }
         throw error;
@@ -392,8 +405,9 @@ export function createTenantClientFactory(options: TenantClientFactoryOptions) {
      * The client of `tenantId`: a small handle (no PrismaClient of its own); each awaited operation
      * leases one of the shared slots for this tenant.
      */
-    forTenant(tenantId: string, terms: { plan?: Plan; workload?: Workload } = {}): TenantClient {
-      return new Handle(core, { tenantId: assertTenantId(tenantId), plan: terms.plan ?? 'free', workload: terms.workload ?? 'interactive' }).proxy;
+    forTenant(tenantId: string, terms: { plan?: Plan; workload?: Workload; requestId?: string } = {}): TenantClient {
+      const { plan = 'free', workload = 'interactive', requestId } = terms;
+      return new Handle(core, { tenantId: assertTenantId(tenantId), plan, workload, requestId }).proxy;
     },
     /** Slots in use, free, and held per tenant right now. */
     stats: () => core.fair.stats(),
@@ -412,7 +426,7 @@ export type TenantClientFactory = ReturnType<typeof createTenantClientFactory>;
 export function tenantDbFrom(factory: TenantClientFactory): TenantClient | TenantTransaction {
   const store: ContextStore | undefined = tenantStorage.getStore();
   if (!store) throw new TenantContextMissingError('the database');
-  return (store.transaction as TenantTransaction | undefined) ?? factory.forTenant(store.tenantId, { plan: store.plan, workload: store.workload });
+  return (store.transaction as TenantTransaction | undefined) ?? factory.forTenant(store.tenantId, { plan: store.plan, workload: store.workload, requestId: store.requestId });
 }
 
 /** SQLSTATE 57014 anywhere in the error's chain (Prisma wraps the driver's error). */

@@ -44,5 +44,7 @@ export async function runInTenant<T>(context: Omit<TenantContext, 'requestId'> &
   if (outer && outer.tenantId !== context.tenantId) {
     throw new Error('runInTenant(): a tenant context cannot be nested inside another tenant’s context.');
   }
-  return tenantStorage.run({ ...context, requestId: context.requestId ?? randomUUID() }, work);
+  // Nested for the same tenant inside an open transaction: keep joining it (a second slot would
+  // be waited for while the first is held — with a share of one, a self-deadlock).
+  return tenantStorage.run({ ...context, transaction: outer?.transaction, requestId: context.requestId ?? outer?.requestId ?? randomUUID() }, work);
 }

@@ -2,7 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, type SeededTenant } from '@/test/fixtures';
-import { pipelined, SET_TENANT_SQL } from './pipeline';
+import { pipelined, SET_TENANT_SQL, WRITE_FAILED } from './pipeline';
+import { isBroken, TenantBoundPool } from './tenant-pool';
 
 const db = setupTestDatabase();
 let pool: pg.Pool;
@@ -101,3 +102,48 @@ describe('pipelined set_config + query', () => {
     }
   });
 });
+
+describe('a pipeline that fails while it is being written', () => {
+  // A value that cannot be serialised: the error is raised in the middle of writing the pipeline,
+  // after the tenant's set_config may already be on the wire without its Sync. Such a connection
+  // must be destroyed: the next borrower's statements would join that implicit transaction.
+  const poison = { toPostgres: () => { throw new Error('cannot serialise this value'); } };
+  const backend = async () =>
+    (await pool.query(`SELECT pg_backend_pid() AS pid, current_setting('app.tenant_id', true) AS tenant, (SELECT count(*)::int FROM customers) AS visible`)).rows[0] as {
+      pid: number;
+      tenant: string | null;
+      visible: number;
+    };
+
+  it('in the main statement: the scoped pool releases the connection as broken; the next borrower gets a fresh one with no tenant', async () => {
+    const bound = new TenantBoundPool(pool, acme.id);
+    const before = await backend();
+    // Positive control: an ordinary SQL error keeps the connection (same backend afterwards).
+    await expect(bound.query({ text: 'SELECT no_such_column FROM customers' })).rejects.toThrow(/no_such_column/);
+    expect((await backend()).pid).toBe(before.pid);
+
+    const error = await bound.query({ text: 'SELECT $1::text AS v', values: [poison] }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/cannot serialise/);
+    expect(isBroken(error)).toBe(true);
+    const after = await backend();
+    expect(after.pid).not.toBe(before.pid);
+    expect(after.tenant ?? '').toBe('');
+    expect(after.visible).toBe(0);
+    // And the tenant path still works on the new connection.
+    expect((await bound.query({ text: 'SELECT count(*)::int AS n FROM customers' })).rows[0].n).toBe(acme.customerIds.length);
+  });
+
+  it('in a statement written before or after the main one: marked as a write failure', async () => {
+    for (const where of ['before', 'after'] as const) {
+      const client = await pool.connect();
+      const before = await client.query('SELECT pg_backend_pid() AS pid');
+      const statements = { [where]: [{ text: SET_TENANT_SQL, values: [poison] }] };
+      const error = await pipelined(client, { text: where === 'after' ? 'BEGIN' : 'SELECT 1' }, statements).catch((caught: unknown) => caught);
+      expect((error as { [WRITE_FAILED]?: boolean })[WRITE_FAILED]).toBe(true);
+      expect(isBroken(error)).toBe(true);
+      client.release(error as Error);
+      expect((await backend()).pid).not.toBe(before.rows[0].pid);
+    }
+  });
+});
+
