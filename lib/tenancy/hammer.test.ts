@@ -68,8 +68,8 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 const sameIds = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 async function hammer(mode: TenantDbMode, operations: number) {
-  // The app's shape: a pool of 8, of which the tenant slots may use 6 (2 stay reserved).
-  const clients = tenantClients(database.current.urls.app, { mode, poolSize: 8 });
+  // The app's shape: a pool of 10, of which the tenant slots may use 8 (2 stay reserved).
+  const clients = tenantClients(database.current.urls.app, { mode, poolSize: 10 });
   let done = 0;
   let mismatches = 0;
   let empties = 0;
