@@ -66,6 +66,9 @@ const schema = z.object({
     .trim()
     .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL')
     .optional(),
+}).refine((env) => env.DATABASE_POOL_RESERVED < env.DATABASE_POOL_SIZE, {
+  path: ['DATABASE_POOL_RESERVED'],
+  message: 'must be smaller than DATABASE_POOL_SIZE: tenant work needs at least one connection',
 });
 
 export type Env = z.infer<typeof schema>;
