@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,5 +100,21 @@ export async function checkRole(url: string): Promise<RoleCheck> {
     return { user: row.user, bypassesRls: row.bypass, isSuperuser: row.superuser, ordersVisibleWithoutTenant: row.visible };
   } finally {
     await client.end();
+  }
+}
+
+/** The commit measured, and the files under lib/ that differ from it (another session's work in progress). */
+export function describeSource(): { commit: string; uncommitted: string[] } {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    // Porcelain lines are "XY path": not trimmed, or the first line's status loses a column.
+    const uncommitted = git('status', '--porcelain', '--', 'lib')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3))
+      .filter((file) => !file.endsWith('.test.ts')); // tests do not run in a benchmark
+    return { commit: git('rev-parse', '--short=12', 'HEAD').trim(), uncommitted };
+  } catch {
+    return { commit: 'unknown (not a git checkout)', uncommitted: [] };
   }
 }

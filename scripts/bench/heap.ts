@@ -31,3 +31,19 @@ export function settledHeapMb(): number {
   collectGarbage();
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
+
+export interface MemoryFigures {
+  /** heapUsed + external after a full collection, MB. */
+  heapAndExternalMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  rssMb: number;
+}
+
+/** Heap used, external memory and RSS after a full collection. */
+export function settledMemory(): MemoryFigures {
+  collectGarbage();
+  const { heapUsed, external, rss } = process.memoryUsage();
+  const mb = (bytes: number) => bytes / 2 ** 20;
+  return { heapAndExternalMb: mb(heapUsed + external), heapUsedMb: mb(heapUsed), externalMb: mb(external), rssMb: mb(rss) };
+}

@@ -1,6 +1,7 @@
 import { cpuBetween, snapshotCpu, type CpuUsage } from './cpu';
-import type { Variant } from './variants';
-import { RECENT_PAID_LIMIT, seededRandom, type OrderRow, type Operation, type TenantPicker, type WorkloadKey } from './workload';
+import { collectGarbage } from './heap';
+import type { Variant, VariantKey } from './variants';
+import { RECENT_PAID_LIMIT, seededRandom, type OrderRow, type Operation, type Picker, type WorkloadKey } from './workload';
 
 // Closed-loop load: `concurrency` workers, each sending its next operation as soon as the last one
 // answered, for a fixed time. Every latency is recorded (performance.now() around the awaited
@@ -35,7 +36,7 @@ export interface WindowResult {
 export interface WindowOptions {
   variant: Variant;
   workload: WorkloadKey;
-  picker: TenantPicker;
+  picker: Picker;
   concurrency: number;
   durationMs: number;
   /** Same seed → same operations, whichever variant runs them. */
@@ -132,11 +133,11 @@ export async function runWindow(options: WindowOptions): Promise<WindowResult> {
       const sent = performance.now();
       try {
         if (workload === 'lookup') {
-          const row = await variant.findOrder(operation.tenant.id, operation.orderId);
+          const row = await variant.findOrder(operation.tenant, operation.orderId);
           latencies.push(performance.now() - sent);
           checkLookup(row, operation, correctness);
         } else {
-          const rows = await variant.recentPaidOrders(operation.tenant.id);
+          const rows = await variant.recentPaidOrders(operation.tenant);
           latencies.push(performance.now() - sent);
           checkRecentPaid(rows, operation, correctness);
         }
@@ -249,3 +250,62 @@ export function percentile(sorted: Float64Array, p: number): number {
   const rank = Math.max(1, Math.ceil(p * sorted.length));
   return sorted[rank - 1]!;
 }
+
+/** Nearest-rank median of a few values (the runs of a target cell). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil(sorted.length / 2) - 1]!;
+}
+
+/** One variant's windows of one cell: all of them merged, and each run (round) on its own. */
+export interface VariantRuns {
+  pooled: CellAccumulator;
+  runs: CellSummary[];
+}
+
+export interface InterleavedOptions extends Omit<WindowOptions, 'variant' | 'seed'> {
+  variants: readonly Variant[];
+  rounds: number;
+  /** Round r uses seed + 10 r: every variant answers the same operations within a round. */
+  seed: number;
+  warmupMs: number;
+  quiet: QuietBudget;
+}
+
+/**
+ * One cell for several variants, in `rounds` rounds (runs). Odd rounds run the variants in reverse
+ * order, so slow drift on the machine (autovacuum, a neighbour) does not always land on the same
+ * one; every window is preceded by a full collection and `warmupMs` of untimed load.
+ */
+export async function runInterleaved(options: InterleavedOptions): Promise<Map<VariantKey, VariantRuns>> {
+  const { variants, rounds, seed, warmupMs, quiet, ...window } = options;
+  const results = new Map<VariantKey, VariantRuns>(variants.map((variant) => [variant.key, { pooled: new CellAccumulator(), runs: [] }]));
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
+      const roundSeed = seed + round * 10;
+      collectGarbage();
+      if (warmupMs > 0) await runWindow({ ...window, variant, durationMs: warmupMs, seed: roundSeed + 5 });
+      const timed = await runQuietWindow({ ...window, variant, seed: roundSeed }, quiet);
+      const result = results.get(variant.key)!;
+      result.pooled.add(timed);
+      result.runs.push(summarizeWindow(timed));
+    }
+  }
+  return results;
+}
+
+export function summarizeWindow(window: WindowResult): CellSummary {
+  const single = new CellAccumulator();
+  single.add(window);
+  return single.summarize();
+}
+
+/** Per run, `variant` against the baseline timed in the same run; the median over the runs. */
+export function medianOverRuns(variant: readonly CellSummary[], baseline: readonly CellSummary[], figure: (v: CellSummary, b: CellSummary) => number) {
+  const perRun = variant.map((summary, i) => figure(summary, baseline[i]!));
+  return { median: median(perRun), perRun };
+}
+
+export const throughputRatio = (variant: CellSummary, baseline: CellSummary) => variant.opsPerSecond / baseline.opsPerSecond;
+export const p99Ratio = (variant: CellSummary, baseline: CellSummary) => variant.p99Ms / baseline.p99Ms;

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Plan } from '../../lib/tenancy/context';
 
 // The benchmark's dataset: many tenants of very different sizes, written set-based through the
 // ops role (BYPASSRLS). Row-by-row inserts of a million orders would take longer than the whole
@@ -6,8 +7,8 @@ import pg from 'pg';
 // table is filled by one INSERT … SELECT … FROM generate_series per chunk of tenants.
 //
 // Sizes follow a Zipf-like curve on top of a floor: the largest tenant holds tens of thousands of
-// orders, the long tail a few hundred each — the shape of a real SaaS, where a noisy few sit beside
-// many quiet ones and isolation must not get slower for either.
+// orders, the long tail a few dozen each (10,000 tenants, a million orders) — the shape of a real
+// SaaS, where a noisy few sit beside many quiet ones and isolation must not get slower for either.
 
 export interface TenantPlan {
   slug: string;
@@ -23,6 +24,8 @@ export interface DatasetPlan {
 }
 
 const FLOOR_SHARE = 0.3;
+/** Plans by size rank: the 10 largest tenants on enterprise, the rest of the first 1,000 on pro, the tail on free. */
+export const PLAN_RANKS = { enterprise: 10, pro: 1_000 } as const;
 const ZIPF_EXPONENT = 1;
 const ORDERS_PER_CUSTOMER = 10;
 const MIN_CUSTOMERS = 10;
@@ -87,7 +90,8 @@ export async function seedDataset(plan: DatasetPlan, urls: { ops: string; owner:
     const owner = new pg.Client({ connectionString: urls.owner });
     await owner.connect();
     try {
-      await owner.query('VACUUM (ANALYZE) tenants, customers, orders');
+      // Every table the benchmark reads, the fairness tenants' (seeded before) included.
+      await owner.query('VACUUM (ANALYZE) tenants, customers, products, orders, order_items, payments, refunds');
     } finally {
       await owner.end();
     }
@@ -103,9 +107,9 @@ async function insertTenantsAndCustomers(pool: pg.Pool, tenants: TenantPlan[]): 
   const slugs = tenants.map((t) => t.slug);
   await pool.query(
     `INSERT INTO tenants (slug, name, plan)
-     SELECT p.slug, 'Bench tenant ' || p.rank, (CASE WHEN p.rank <= 10 THEN 'enterprise' ELSE 'pro' END)::"Plan"
+     SELECT p.slug, 'Bench tenant ' || p.rank, (CASE WHEN p.rank <= $2 THEN 'enterprise' WHEN p.rank <= $3 THEN 'pro' ELSE 'free' END)::"Plan"
        FROM unnest($1::text[]) WITH ORDINALITY AS p(slug, rank)`,
-    [slugs],
+    [slugs, PLAN_RANKS.enterprise, PLAN_RANKS.pro],
   );
   await pool.query(
     `INSERT INTO customers (tenant_id, name, email)
@@ -186,6 +190,8 @@ async function runWithConcurrency<T>(items: T[], concurrency: number, work: (ite
 export interface SampledTenant {
   id: string;
   slug: string;
+  /** The tenant's plan as stored (what lib/auth passes to the tenant client): its pool share. */
+  plan: Plan;
   orders: number;
   paidOrders: number;
   /** A random sample of this tenant's order ids, to look up during the run. */
@@ -193,25 +199,32 @@ export interface SampledTenant {
 }
 
 /**
- * What the timed loops draw from, read through the ops role before any timing starts: per tenant,
- * its real order and paid-order counts (the expected answer sizes) and a random sample of its ids.
+ * What the timed loops draw from, read through the ops role before any timing starts: for the
+ * first `tenants` tenants (largest first), their real order and paid-order counts (the expected
+ * answer sizes) and a random sample of their ids.
  */
-export async function loadSample(opsUrl: string, idsPerTenant: number): Promise<SampledTenant[]> {
+export async function loadSample(opsUrl: string, { idsPerTenant, tenants }: { idsPerTenant: number; tenants: number }): Promise<SampledTenant[]> {
   const client = new pg.Client({ connectionString: opsUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string; slug: string; orders: number; paid_orders: number; order_ids: string[] }>(
-      `SELECT t.id, t.slug, counts.orders, counts.paid_orders, sample.order_ids
-         FROM tenants t
+    const { rows } = await client.query<{ id: string; slug: string; plan: Plan; orders: number; paid_orders: number; order_ids: string[] }>(
+      `SELECT t.id, t.slug, t.plan::text AS plan, counts.orders, counts.paid_orders, sample.order_ids
+         FROM (SELECT * FROM tenants WHERE slug LIKE 'bench-%' ORDER BY slug LIMIT $2) t
         CROSS JOIN LATERAL (SELECT count(*)::int AS orders, (count(*) FILTER (WHERE o.status = 'paid'))::int AS paid_orders
                               FROM orders o WHERE o.tenant_id = t.id) AS counts
         CROSS JOIN LATERAL (SELECT array_agg(s.id) AS order_ids
                               FROM (SELECT o.id FROM orders o WHERE o.tenant_id = t.id ORDER BY random() LIMIT $1) AS s) AS sample
-        WHERE t.slug LIKE 'bench-%'
         ORDER BY t.slug`,
-      [idsPerTenant],
+      [idsPerTenant, tenants],
     );
-    return rows.map((row) => ({ id: row.id, slug: row.slug, orders: row.orders, paidOrders: row.paid_orders, orderIds: row.order_ids ?? [] }));
+    return rows.map((row) => ({
+      id: row.id,
+      slug: row.slug,
+      plan: row.plan,
+      orders: row.orders,
+      paidOrders: row.paid_orders,
+      orderIds: row.order_ids ?? [],
+    }));
   } finally {
     await client.end();
   }

@@ -5,6 +5,7 @@ import { createTenantClientFactory, type TenantClientFactory } from '../../lib/t
 import { tenantScope } from '../../lib/tenancy/scope';
 import { TenantBoundPool, type TenantDbMode } from '../../lib/tenancy/tenant-pool';
 import { settledHeapMb } from './heap';
+import type { SampledTenant } from './seed';
 import { RECENT_PAID_LIMIT, type OrderRow } from './workload';
 
 // The ways of asking PostgreSQL the same two questions. Each variant owns one pg.Pool, so no
@@ -18,6 +19,10 @@ import { RECENT_PAID_LIMIT, type OrderRow } from './workload';
 //                wrapped in $transaction([set_config(…, TRUE), query]).
 //   pipelined    Bulkhead's tenant client, set_config and the query in one round trip.
 //   transaction  Bulkhead's tenant client, BEGIN; set_config; query; COMMIT.
+//
+// Both Bulkhead variants run the factory exactly as the app builds it by default: a pool of 10,
+// 8 shared PrismaClients ("slots", 2 connections reserved), the default shares and queue wait, and
+// each operation on the tenant's stored plan (what lib/auth passes). No client per tenant exists.
 //
 // and two diagnostics that take Bulkhead's client apart, to show which layer costs what:
 //
@@ -39,7 +44,7 @@ export interface VariantInfo {
   diagnostic: boolean;
   /**
    * One PrismaClient per tenant (about 2 MB of heap each): a thousand of them fill half of Node's
-   * default heap, so the run holds only one such variant at a time.
+   * default heap, so such a variant (only the layer-(a) diagnostic now) is timed in a phase of its own.
    */
   clientPerTenant: boolean;
 }
@@ -48,8 +53,8 @@ export const VARIANTS: Record<VariantKey, VariantInfo> = {
   raw: { name: 'raw pg — floor', role: 'ops', diagnostic: false, clientPerTenant: false },
   prisma: { name: 'unscoped Prisma — baseline', role: 'ops', diagnostic: false, clientPerTenant: false },
   official: { name: 'official RLS extension', role: 'app', diagnostic: false, clientPerTenant: false },
-  pipelined: { name: 'Bulkhead, pipelined', role: 'app', diagnostic: false, clientPerTenant: true },
-  transaction: { name: 'Bulkhead, transaction', role: 'app', diagnostic: false, clientPerTenant: true },
+  pipelined: { name: 'Bulkhead, pipelined', role: 'app', diagnostic: false, clientPerTenant: false },
+  transaction: { name: 'Bulkhead, transaction', role: 'app', diagnostic: false, clientPerTenant: false },
   poolOnly: { name: '(diag.) layer (a) only', role: 'app', diagnostic: true, clientPerTenant: true },
   scopeOnly: { name: '(diag.) layer (b) only', role: 'ops', diagnostic: true, clientPerTenant: false },
 };
@@ -66,18 +71,23 @@ export interface Variant {
   key: VariantKey;
   /** Connections checked out of this variant's pool so far: one per statement or transaction. */
   checkouts(): number;
-  /** Builds the per-tenant clients up front, so no timed operation pays for one. */
+  /**
+   * Builds the per-tenant clients up front, so no timed operation pays for one; undefined for the
+   * variants that keep nothing per tenant (Bulkhead's factory among them).
+   */
   buildTenantClients(tenantIds: readonly string[]): ClientBuildCost | undefined;
-  findOrder(tenantId: string, orderId: string): Promise<OrderRow | null>;
-  recentPaidOrders(tenantId: string): Promise<OrderRow[]>;
+  /** PrismaClients (or extended clients) this variant holds right now. */
+  clientsHeld(): number;
+  /** Bulkhead's factory: slots, and the tenants it keeps state for right now. */
+  poolStats?(): ReturnType<TenantClientFactory['stats']>;
+  findOrder(tenant: SampledTenant, orderId: string): Promise<OrderRow | null>;
+  recentPaidOrders(tenant: SampledTenant): Promise<OrderRow[]>;
   close(): Promise<void>;
 }
 
 export interface VariantOptions {
   urls: { app: string; ops: string };
   poolSize: number;
-  /** Tenant clients kept by the Bulkhead factory; at least the number of tenants touched. */
-  cacheSize: number;
 }
 
 export function createVariant(key: VariantKey, options: VariantOptions): Variant {
@@ -149,20 +159,31 @@ interface OrderRecord {
 
 const fromRecord = (row: OrderRecord): OrderRow => ({ tenantId: row.tenant_id, id: row.id, status: row.status, placedAt: row.placed_at });
 
+/** The two questions through one PrismaClient (or an extension of one), with an explicit tenantId. */
+function explicitTenantQueries(client: (tenant: SampledTenant) => PrismaClient | ReturnType<PrismaClient['$extends']>) {
+  const orders = (tenant: SampledTenant) => (client(tenant) as PrismaClient).order;
+  return {
+    findOrder: (tenant: SampledTenant, orderId: string) => orders(tenant).findUnique({ where: { tenantId_id: { tenantId: tenant.id, id: orderId } } }),
+    recentPaidOrders: (tenant: SampledTenant) =>
+      orders(tenant).findMany({ where: { tenantId: tenant.id, status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+  };
+}
+
 function rawPgVariant({ urls, poolSize }: VariantOptions): Variant {
   const { pool, close, checkouts } = openPool(urls.ops, poolSize, 'raw');
   return {
     key: 'raw',
     checkouts,
     buildTenantClients: () => undefined,
-    async findOrder(tenantId, orderId) {
-      const { rows } = await pool.query<OrderRecord>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2`, [tenantId, orderId]);
+    clientsHeld: () => 0,
+    async findOrder(tenant, orderId) {
+      const { rows } = await pool.query<OrderRecord>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 AND id = $2`, [tenant.id, orderId]);
       return rows[0] ? fromRecord(rows[0]) : null;
     },
-    async recentPaidOrders(tenantId) {
+    async recentPaidOrders(tenant) {
       const { rows } = await pool.query<OrderRecord>(
         `SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 AND status = $2::"OrderStatus" ORDER BY placed_at DESC LIMIT $3`,
-        [tenantId, 'paid', RECENT_PAID_LIMIT],
+        [tenant.id, 'paid', RECENT_PAID_LIMIT],
       );
       return rows.map(fromRecord);
     },
@@ -177,9 +198,8 @@ function unscopedPrismaVariant({ urls, poolSize }: VariantOptions): Variant {
     key: 'prisma',
     checkouts,
     buildTenantClients: () => undefined,
-    findOrder: (tenantId, orderId) => prisma.order.findUnique({ where: { tenantId_id: { tenantId, id: orderId } } }),
-    recentPaidOrders: (tenantId) =>
-      prisma.order.findMany({ where: { tenantId, status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    clientsHeld: () => 1,
+    ...explicitTenantQueries(() => prisma),
     async close() {
       await prisma.$disconnect();
       await close();
@@ -213,16 +233,15 @@ function officialRlsExtension(tenantId: string) {
 function officialExtensionVariant({ urls, poolSize }: VariantOptions): Variant {
   const { pool, close, checkouts } = openPool(urls.app, poolSize, 'official');
   const base = new PrismaClient({ adapter: new PrismaPg(pool) });
-  // The example builds the extended client per company; we keep one per tenant, as Bulkhead does,
-  // so neither pays for construction inside a timed window.
+  // The example builds the extended client per company; we keep one per tenant (built before
+  // timing), so it never pays for construction inside a timed window.
   const forTenant = perTenant((tenantId) => base.$extends(officialRlsExtension(tenantId)));
   return {
     key: 'official',
     checkouts,
     buildTenantClients: (tenantIds) => measureBuild(tenantIds, forTenant),
-    findOrder: (tenantId, orderId) => forTenant(tenantId).order.findUnique({ where: { tenantId_id: { tenantId, id: orderId } } }),
-    recentPaidOrders: (tenantId) =>
-      forTenant(tenantId).order.findMany({ where: { tenantId, status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    clientsHeld: forTenant.size,
+    ...explicitTenantQueries((tenant) => forTenant(tenant.id)),
     async close() {
       await base.$disconnect();
       await close();
@@ -230,34 +249,36 @@ function officialExtensionVariant({ urls, poolSize }: VariantOptions): Variant {
   };
 }
 
-function bulkheadVariant(mode: TenantDbMode, { urls, poolSize, cacheSize }: VariantOptions): Variant {
+/** Bulkhead's factory with the app's defaults: nothing is built per tenant, so nothing is built up front. */
+function bulkheadVariant(mode: TenantDbMode, { urls, poolSize }: VariantOptions): Variant {
   const { pool, close, checkouts } = openPool(urls.app, poolSize, mode);
-  const factory: TenantClientFactory = createTenantClientFactory({ pool, mode, slots: cacheSize });
+  const factory: TenantClientFactory = createTenantClientFactory({ pool, mode });
+  const db = (tenant: SampledTenant) => factory.forTenant(tenant.id, { plan: tenant.plan });
   return {
     key: mode,
     checkouts,
-    buildTenantClients(tenantIds) {
-      return measureBuild(tenantIds, (tenantId) => factory.forTenant(tenantId));
+    buildTenantClients: () => undefined,
+    clientsHeld: () => factory.builtClients(),
+    poolStats: () => factory.stats(),
+    findOrder(tenant, orderId) {
+      const client = db(tenant);
+      return client.order.findUnique({ where: client.$key(orderId) });
     },
-    findOrder(tenantId, orderId) {
-      const db = factory.forTenant(tenantId);
-      return db.order.findUnique({ where: db.$key(orderId) });
-    },
-    recentPaidOrders: (tenantId) =>
-      factory.forTenant(tenantId).order.findMany({ where: { status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
-    // The tenant clients hold no connections of their own (their pools are views of this one).
+    recentPaidOrders: (tenant) => db(tenant).order.findMany({ where: { status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    // The slots hold no connections of their own: each lease borrows one of this pool's.
     close,
   };
 }
 
-/** A client per tenant, built once and kept (what Bulkhead's factory does, for the others). */
+/** A client per tenant, built once and kept (the official extension and the diagnostics). */
 function perTenant<T>(build: (tenantId: string) => T) {
   const clients = new Map<string, T>();
-  return (tenantId: string): T => {
+  const get = (tenantId: string): T => {
     let client = clients.get(tenantId);
     if (client === undefined) clients.set(tenantId, (client = build(tenantId)));
     return client;
   };
+  return Object.assign(get, { size: () => clients.size });
 }
 
 function tenantPoolOnlyVariant({ urls, poolSize }: VariantOptions): Variant {
@@ -269,9 +290,8 @@ function tenantPoolOnlyVariant({ urls, poolSize }: VariantOptions): Variant {
     key: 'poolOnly',
     checkouts,
     buildTenantClients: (tenantIds) => measureBuild(tenantIds, forTenant),
-    findOrder: (tenantId, orderId) => forTenant(tenantId).order.findUnique({ where: { tenantId_id: { tenantId, id: orderId } } }),
-    recentPaidOrders: (tenantId) =>
-      forTenant(tenantId).order.findMany({ where: { tenantId, status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    clientsHeld: forTenant.size,
+    ...explicitTenantQueries((tenant) => forTenant(tenant.id)),
     close,
   };
 }
@@ -284,9 +304,10 @@ function scopeOnlyVariant({ urls, poolSize }: VariantOptions): Variant {
     key: 'scopeOnly',
     checkouts,
     buildTenantClients: (tenantIds) => measureBuild(tenantIds, forTenant),
-    findOrder: (tenantId, orderId) => forTenant(tenantId).order.findUnique({ where: { tenantId_id: { tenantId, id: orderId } } }),
-    recentPaidOrders: (tenantId) =>
-      forTenant(tenantId).order.findMany({ where: { status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
+    clientsHeld: forTenant.size,
+    findOrder: (tenant, orderId) => forTenant(tenant.id).order.findUnique({ where: { tenantId_id: { tenantId: tenant.id, id: orderId } } }),
+    recentPaidOrders: (tenant) =>
+      forTenant(tenant.id).order.findMany({ where: { status: 'paid' }, orderBy: { placedAt: 'desc' }, take: RECENT_PAID_LIMIT }),
     async close() {
       await base.$disconnect();
       await close();

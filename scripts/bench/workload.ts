@@ -64,30 +64,61 @@ export interface Operation {
   orderId: string;
 }
 
+/** Which tenant (and which of its orders) the next operation is about. */
+export interface Picker {
+  readonly tenants: readonly SampledTenant[];
+  pick(random: () => number): Operation;
+}
+
+/** Index of the first entry of `cumulative` (ascending) above `target`. */
+function searchCumulative(cumulative: Float64Array, target: number): number {
+  let low = 0;
+  let high = cumulative.length - 1;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (cumulative[middle]! <= target) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function cumulativeOf(weights: Iterable<number>, length: number): Float64Array {
+  const cumulative = new Float64Array(length);
+  let sum = 0;
+  let i = 0;
+  for (const weight of weights) cumulative[i++] = sum += weight;
+  return cumulative;
+}
+
+const withOrder = (tenant: SampledTenant, random: () => number): Operation => ({
+  tenant,
+  orderId: tenant.orderIds[Math.floor(random() * tenant.orderIds.length)]!,
+});
+
 /**
  * Picks tenants half the time uniformly (the long tail of small tenants) and half the time in
  * proportion to their orders (where the big tenants' traffic is), so both kinds appear in every
- * window without the few largest drowning out the rest.
+ * window without the few largest drowning out the rest. The warm cells' traffic.
  */
-export class TenantPicker {
+export class TenantPicker implements Picker {
   private readonly cumulativeOrders: Float64Array;
   private readonly totalOrders: number;
 
   constructor(readonly tenants: readonly SampledTenant[]) {
     if (tenants.length === 0) throw new Error('TenantPicker needs at least one tenant.');
-    this.cumulativeOrders = new Float64Array(tenants.length);
-    let sum = 0;
-    tenants.forEach((tenant, i) => {
-      sum += tenant.orders;
-      this.cumulativeOrders[i] = sum;
-    });
-    this.totalOrders = sum;
+    this.cumulativeOrders = cumulativeOf(
+      tenants.map((tenant) => tenant.orders),
+      tenants.length,
+    );
+    this.totalOrders = this.cumulativeOrders[tenants.length - 1]!;
   }
 
   pick(random: () => number): Operation {
-    const tenant = random() < 0.5 ? this.tenants[Math.floor(random() * this.tenants.length)]! : this.byOrders(random() * this.totalOrders);
-    const orderId = tenant.orderIds[Math.floor(random() * tenant.orderIds.length)]!;
-    return { tenant, orderId };
+    const tenant =
+      random() < 0.5
+        ? this.tenants[Math.floor(random() * this.tenants.length)]!
+        : this.tenants[searchCumulative(this.cumulativeOrders, random() * this.totalOrders)]!;
+    return withOrder(tenant, random);
   }
 
   /** The share of operations that land on the `count` largest tenants, by construction. */
@@ -96,15 +127,52 @@ export class TenantPicker {
     const orders = largest.reduce((sum, tenant) => sum + tenant.orders, 0);
     return 0.5 * (largest.length / this.tenants.length) + 0.5 * (orders / this.totalOrders);
   }
+}
 
-  private byOrders(target: number): SampledTenant {
-    let low = 0;
-    let high = this.cumulativeOrders.length - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.cumulativeOrders[middle]! <= target) low = middle + 1;
-      else high = middle;
-    }
-    return this.tenants[low]!;
+export type Access = 'uniform' | 'zipf';
+
+/**
+ * The many-tenants cells' traffic: every tenant equally likely (`uniform`), or the tenant of rank r
+ * (by size, largest first) with probability ∝ 1/r^s (`zipf`, s = 1: the largest tenant gets about
+ * a tenth of all operations among 10,000). Remembers which tenants it drew, to report how many
+ * distinct tenants a run really touched.
+ */
+export class AccessPicker implements Picker {
+  private readonly cumulative: Float64Array | undefined;
+  private readonly touched: Uint8Array;
+
+  constructor(
+    readonly tenants: readonly SampledTenant[],
+    readonly access: Access,
+    readonly exponent = 1,
+  ) {
+    if (tenants.length === 0) throw new Error('AccessPicker needs at least one tenant.');
+    this.touched = new Uint8Array(tenants.length);
+    this.cumulative =
+      access === 'zipf'
+        ? cumulativeOf(
+            tenants.map((_, rank) => 1 / (rank + 1) ** exponent),
+            tenants.length,
+          )
+        : undefined;
+  }
+
+  pick(random: () => number): Operation {
+    const index = this.cumulative
+      ? searchCumulative(this.cumulative, random() * this.cumulative[this.cumulative.length - 1]!)
+      : Math.floor(random() * this.tenants.length);
+    this.touched[index] = 1;
+    return withOrder(this.tenants[index]!, random);
+  }
+
+  /** Distinct tenants drawn so far. */
+  touchedCount(): number {
+    return this.touched.reduce((sum, flag) => sum + flag, 0);
+  }
+
+  /** The share of operations that land on the `count` first (largest) tenants, by construction. */
+  shareOfFirst(count: number): number {
+    if (!this.cumulative) return Math.min(count, this.tenants.length) / this.tenants.length;
+    return this.cumulative[Math.min(count, this.tenants.length) - 1]! / this.cumulative[this.tenants.length - 1]!;
   }
 }
