@@ -22,7 +22,10 @@ export function tenantClients(
       );
     },
     db: () => tenantDbFrom(factory),
-    close: () => pool.end(),
+    close: async () => {
+      factory.close();
+      await pool.end();
+    },
   };
 }
 

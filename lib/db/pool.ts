@@ -4,7 +4,12 @@ import { env } from '../env';
 // The running app's one connection pool, as the restricted runtime role (DATABASE_URL). Kept on
 // globalThis so Next's dev-mode module reloading does not open a new pool on every edit.
 
-const globalForPool = globalThis as unknown as { bulkheadPool?: pg.Pool };
+const globalForPool = globalThis as unknown as { bulkheadPool?: pg.Pool; bulkheadPoolClosers?: Array<() => void> };
+
+/** Runs `hook` when the app's pool is closed, before it ends (the tenant slots give back their connections). */
+export function beforeAppPoolCloses(hook: () => void): void {
+  (globalForPool.bulkheadPoolClosers ??= []).push(hook);
+}
 
 export function appPool(): pg.Pool {
   if (!globalForPool.bulkheadPool) {
@@ -26,5 +31,6 @@ export function appPool(): pg.Pool {
 export async function closeAppPool(): Promise<void> {
   const pool = globalForPool.bulkheadPool;
   globalForPool.bulkheadPool = undefined;
+  for (const hook of globalForPool.bulkheadPoolClosers?.splice(0) ?? []) hook();
   await pool?.end();
 }

@@ -59,7 +59,7 @@ interface LeaseTerms extends Binding {
 }
 
 class Lease {
-  /** The one connection of this lease, checked out on its first statement. */
+  /** The one connection of this lease: the slot's own, or checked out on its first statement. */
   private connection?: Promise<pg.PoolClient>;
   private broken?: Error;
   /** Statements of one lease run one at a time on its one connection. */
@@ -68,7 +68,7 @@ class Lease {
 
   constructor(
     readonly terms: LeaseTerms,
-    private readonly shared: pg.Pool,
+    private readonly slot: Slot,
   ) {}
 
   async checkout(): Promise<Checkout> {
@@ -79,7 +79,7 @@ class Lease {
     await previous;
     try {
       if (this.broken) throw new Error('The connection of this operation broke; the operation cannot continue.');
-      this.connection ??= this.shared.connect();
+      this.connection ??= this.slot.connection();
       const client = await this.connection;
       let done = false;
       return {
@@ -98,24 +98,73 @@ class Lease {
     }
   }
 
-  /** Ends the lease: waits for its last statement, returns its connection (destroyed if broken). */
+  /** Ends the lease: waits for its last statement, gives the connection back to the slot. */
   async end(): Promise<void> {
     this.ended = true;
     await this.tail;
     const connection = await this.connection?.catch(() => undefined);
-    connection?.release(this.broken);
+    if (connection) this.slot.keep(connection, this.broken);
   }
 }
+
+/** How long a slot keeps an idle connection before it goes back to the pool. */
+const IDLE_CONNECTION_MS = 1_000;
 
 class Slot implements ConnectionSource {
   lease?: Lease;
   private built?: SlotClient;
+  /**
+   * The connection the slot keeps between leases: no pool checkout per operation. It carries no
+   * tenant (every setting is transaction-local) and goes back to the pool after a second unused.
+   */
+  private kept?: pg.PoolClient;
+  private keptSince = 0;
+  /** Set when the factory closes: connections go straight back to the pool. */
+  closed = false;
+  private readonly onKeptError = (error: Error) => this.drop(error);
 
   constructor(
     private readonly shared: pg.Pool,
     private readonly mode: TenantDbMode,
     readonly index: number,
   ) {}
+
+  /** The connection for a new lease: the kept one, or one from the pool. */
+  connection(): Promise<pg.PoolClient> {
+    const kept = this.kept;
+    if (!kept) return this.shared.connect();
+    this.kept = undefined;
+    kept.off('error', this.onKeptError);
+    return Promise.resolve(kept);
+  }
+
+  /** Takes the connection back at the end of a lease; a broken one is destroyed instead. */
+  keep(client: pg.PoolClient, broken?: Error): void {
+    if (broken || this.closed) return client.release(broken);
+    // A server that closes an idle connection emits 'error' on it; unheard, that ends the process.
+    client.on('error', this.onKeptError);
+    this.kept = client;
+    this.keptSince = Date.now();
+  }
+
+  /** Returns a connection unused for longer than `idleMs` to the pool. */
+  releaseIdle(now: number, idleMs = IDLE_CONNECTION_MS): void {
+    if (this.kept && !this.lease && now - this.keptSince >= idleMs) this.drop();
+  }
+
+  /** Closes the slot: its kept connection goes back to the pool now, later ones at once. */
+  close(): void {
+    this.closed = true;
+    this.drop();
+  }
+
+  private drop(error?: Error): void {
+    const kept = this.kept;
+    if (!kept) return;
+    this.kept = undefined;
+    kept.off('error', this.onKeptError);
+    kept.release(error);
+  }
 
   /** Built on first use: a process that serves three tenants at once builds three. */
   get client(): SlotClient {
@@ -279,7 +328,7 @@ class Handle {
       if (!items.every((item) => item instanceof Deferred)) throw new Error('$transaction([...]) takes operations of this same tenant client.');
       if (open) return items.reduce<Promise<unknown[]>>(async (results, item) => [...(await results), await item.build(open)], Promise.resolve([]));
       return this.factory.withSlot(this.terms, (slot) =>
-        slot.client.$transaction(items.map((item) => item.build(slot.client)) as never, options as never),
+        slot.client.$transaction(items.map((item) => item.build(slot.client)) as never, transactionOptions(options) as never),
       );
     }
     if (typeof work !== 'function') throw new Error('$transaction() takes a function or an array of operations.');
@@ -291,9 +340,18 @@ class Handle {
       return slot.client.$transaction((tx) => {
         const guarded = guardTransaction(tx as TenantTransaction, lease);
         return store ? tenantStorage.run({ ...store, transaction: guarded }, () => body(guarded)) : body(guarded);
-      }, options as never);
+      }, transactionOptions(options) as never);
     });
   }
+}
+
+/**
+ * Prisma's `maxWait` (2 s by default) bounds how long a transaction waits for its connection. The
+ * slot is already this tenant's — the fair wait happened before — so only a connection the pool
+ * has to open is left to wait for: give it the pool's own connection timeout, not less.
+ */
+function transactionOptions(options: unknown): Record<string, unknown> {
+  return { maxWait: 5_000, ...(options as Record<string, unknown> | undefined) };
 }
 
 /** The transaction object a service receives: the unsafe methods withheld, dead after its lease. */
@@ -352,6 +410,12 @@ function createCore(options: TenantClientFactoryOptions) {
   const slotCount = options.slots ?? Math.max(1, poolSize - DEFAULT_RESERVED_CONNECTIONS);
   const slots = Array.from({ length: slotCount }, (_, index) => new Slot(pool, mode, index));
   const fair = new FairShare(slots, { waitMs: options.queueWaitMs ?? 5_000, maxQueued: options.maxQueued });
+  // One timer for all slots: idle connections go back to the pool for the work of no tenant.
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const slot of slots) slot.releaseIdle(now);
+  }, IDLE_CONNECTION_MS);
+  sweeper.unref();
   const shares = { ...DEFAULT_POLICY.shares, ...options.policy?.shares };
   const timeouts = {
     interactive: { ...DEFAULT_POLICY.statementTimeoutMs.interactive, ...options.policy?.statementTimeoutMs?.interactive },
@@ -363,6 +427,11 @@ function createCore(options: TenantClientFactoryOptions) {
     mode,
     slots,
     fair,
+    /** Gives every kept connection back to the pool (before pool.end()). */
+    close() {
+      clearInterval(sweeper);
+      for (const slot of slots) slot.close();
+    },
     shares,
     timeouts,
     /** Leases a slot to `terms.tenantId` for `work`, maps a statement timeout to its AppError. */
@@ -370,7 +439,7 @@ function createCore(options: TenantClientFactoryOptions) {
       const limitMs = timeouts[terms.workload][terms.plan];
       try {
         return await fair.run(terms.tenantId, shares[terms.plan], async (slot) => {
-          const lease = new Lease({ tenantId: terms.tenantId, statementTimeoutMs: limitMs, plan: terms.plan, workload: terms.workload }, pool);
+          const lease = new Lease({ tenantId: terms.tenantId, statementTimeoutMs: limitMs, plan: terms.plan, workload: terms.workload }, slot);
           slot.lease = lease;
           options.onLease?.({ phase: 'start', slot: slot.index, tenantId: terms.tenantId });
           try {
@@ -414,6 +483,8 @@ export function createTenantClientFactory(options: TenantClientFactoryOptions) {
     /** The statement timeout that applies to a plan and workload. */
     statementTimeoutMs: (plan: Plan, workload: Workload = 'interactive') => core.timeouts[workload][plan],
     share: (plan: Plan) => Math.min(core.shares[plan], core.slots.length),
+    /** Returns the connections the slots keep to the pool; call before ending the pool. */
+    close: () => core.close(),
   };
 }
 

@@ -1,7 +1,7 @@
 // The isolation core's public face. Entry points open a context with runInTenant(); everything
 // below them calls tenantDb() and never sees a tenant id.
 import { randomUUID } from 'node:crypto';
-import { appPool } from '../db/pool';
+import { appPool, beforeAppPoolCloses } from '../db/pool';
 import { env } from '../env';
 import { createTenantClientFactory, tenantDbFrom, type TenantClient, type TenantClientFactory, type TenantTransaction } from './client';
 import { tenantStorage, type TenantContext } from './context';
@@ -15,8 +15,9 @@ export type { TenantClient, TenantTransaction };
 const globalForTenancy = globalThis as unknown as { bulkheadTenantClients?: TenantClientFactory };
 
 function appFactory(): TenantClientFactory {
+  if (globalForTenancy.bulkheadTenantClients) return globalForTenancy.bulkheadTenantClients;
   const settings = env();
-  globalForTenancy.bulkheadTenantClients ??= createTenantClientFactory({
+  const factory = createTenantClientFactory({
     pool: appPool(),
     mode: settings.TENANT_DB_MODE,
     slots: Math.max(1, settings.DATABASE_POOL_SIZE - settings.DATABASE_POOL_RESERVED),
@@ -26,7 +27,13 @@ function appFactory(): TenantClientFactory {
       statementTimeoutMs: { interactive: settings.TENANT_STATEMENT_TIMEOUT_MS, batch: settings.TENANT_BATCH_STATEMENT_TIMEOUT_MS },
     },
   });
-  return globalForTenancy.bulkheadTenantClients;
+  // Closing the pool (tests, shutdown) closes the slots first; the next use builds a new factory.
+  beforeAppPoolCloses(() => {
+    factory.close();
+    if (globalForTenancy.bulkheadTenantClients === factory) globalForTenancy.bulkheadTenantClients = undefined;
+  });
+  globalForTenancy.bulkheadTenantClients = factory;
+  return factory;
 }
 
 /** The database, as the tenant in context sees it. Throws outside a tenant context. */

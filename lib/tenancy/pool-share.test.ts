@@ -67,7 +67,7 @@ describe('per-tenant share of the pool', () => {
   let clients: ReturnType<typeof tenantClients>;
   beforeAll(() => {
     // Pool of 10 → 8 slots; free may hold 2 of them, pro 4.
-    clients = tenantClients(database.current.urls.app, { poolSize: 10, queueWaitMs: 400, policy: { shares: { free: 2, pro: 4 } } });
+    clients = tenantClients(database.current.urls.app, { poolSize: 10, queueWaitMs: 1_500, policy: { shares: { free: 2, pro: 4 } } });
   });
   afterAll(() => clients.close());
 
@@ -80,16 +80,18 @@ describe('per-tenant share of the pool', () => {
       expect((await appConnections()).idleInTransaction).toBe(2);
 
       const started = Date.now();
-      const third = clients.as(acme.id, (db) => db.customer.count(), { plan: 'free' });
-      // Positive control, at the same moment: another tenant is served at once from the free slots.
+      let thirdSettled = false;
+      const third = clients.as(acme.id, (db) => db.customer.count(), { plan: 'free' }).finally(() => (thirdSettled = true));
+      // Positive control, at the same moment: another tenant is served from the free slots while
+      // the third operation is still waiting (ordering, not a wall-clock bound: CI may be loaded).
       const other = await clients.as(globex.id, (db) => db.customer.count(), { plan: 'free' });
       expect(other).toBe(globex.customerIds.length);
-      expect(Date.now() - started).toBeLessThan(400);
+      expect(thirdSettled).toBe(false);
 
       const error = await third.catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(TenantBusyError);
-      expect(error).toMatchObject({ code: 'tenant_busy', status: 503, share: 2, retryAfterSeconds: 1 });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+      expect(error).toMatchObject({ code: 'tenant_busy', status: 503, share: 2, retryAfterSeconds: 2 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_450);
     } finally {
       gate.open();
       await Promise.all(held.map((h) => h.done));
@@ -124,26 +126,29 @@ describe('per-tenant share of the pool', () => {
   it('a flood of one tenant’s operations never holds more than its share, and another tenant’s operation is not queued behind it', async () => {
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, clients.factory.stats().held[acme.id] ?? 0)), 1);
-    const flood = Array.from({ length: 60 }, () =>
-      clients.as(acme.id, (db) => db.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.02)`, { plan: 'free' }).catch((error: unknown) => error),
+    let settled = 0;
+    const flood = Array.from({ length: 40 }, () =>
+      clients
+        .as(acme.id, (db) => db.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.02)`, { plan: 'free' })
+        .catch((error: unknown) => error)
+        .finally(() => settled++),
     );
     await new Promise((resolve) => setTimeout(resolve, 30));
-    const started = Date.now();
     expect(await clients.as(globex.id, (db) => db.customer.count(), { plan: 'free' })).toBe(globex.customerIds.length);
-    const otherMs = Date.now() - started;
+    // 40 × 20 ms two at a time takes ≥ 400 ms: Globex got its answer while most of the flood still waited.
+    expect(settled).toBeLessThan(30);
     const outcomes = await Promise.all(flood);
     clearInterval(sampler);
     expect(peak).toBe(2);
-    expect(otherMs).toBeLessThan(300); // the flood takes ≥ 600 ms at two at a time
-    // 60 × 20 ms two at a time is 600 ms; with a 400 ms wait some of the flood is refused, none lost silently.
-    expect(outcomes.filter((o) => o instanceof TenantBusyError).length + outcomes.filter((o) => Array.isArray(o)).length).toBe(60);
+    // Each one either ran or was refused with a 503 after its wait — none lost silently.
+    expect(outcomes.every((o) => o instanceof TenantBusyError || (Array.isArray(o) && o[0]?.one === 1))).toBe(true);
   });
 });
 
 describe('the reserved share for work that belongs to no tenant', () => {
   it('with every tenant slot held, pre-tenant lookups on the same pool still answer at once', async () => {
     // Pool of 4 → 2 tenant slots, 2 connections tenant work can never take.
-    const clients = tenantClients(database.current.urls.app, { poolSize: 4, queueWaitMs: 300, policy: { shares: { enterprise: 8 } } });
+    const clients = tenantClients(database.current.urls.app, { poolSize: 4, queueWaitMs: 1_500, policy: { shares: { enterprise: 8 } } });
     const gate = latch();
     const held = [
       holdSlot(clients, acme.id, gate, { plan: 'enterprise' }),
@@ -155,13 +160,15 @@ describe('the reserved share for work that belongs to no tenant', () => {
       // A third tenant cannot take a reserved connection: it waits, then gets a 503.
       const third = clients.as(initech.id, (db) => db.customer.count(), { plan: 'enterprise' }).catch((error: unknown) => error);
       // What the membership and API-key lookups do: definer functions on the shared pool, no tenant.
-      const started = Date.now();
+      // They answer while every slot is held and the third tenant still waits.
+      let thirdSettled = false;
+      void third.finally(() => (thirdSettled = true));
       const lookups = await Promise.all([
         clients.pool.query(`SELECT * FROM bulkhead.api_key_for_hash($1)`, ['0'.repeat(64)]),
         clients.pool.query(`SELECT 1 AS ok`),
       ]);
       expect(lookups[1]!.rows[0].ok).toBe(1);
-      expect(Date.now() - started).toBeLessThan(250);
+      expect(thirdSettled).toBe(false);
       expect(await third).toBeInstanceOf(TenantBusyError);
       expect(clients.pool.totalCount).toBeLessThanOrEqual(4);
     } finally {
@@ -174,7 +181,7 @@ describe('the reserved share for work that belongs to no tenant', () => {
 
 describe('no self-deadlock: work that holds a tenant’s last slot never waits for another', () => {
   it('with a share of one, everything inside a transaction joins it, and pre-tenant lookups use the reserved share', async () => {
-    const clients = tenantClients(database.current.urls.app, { poolSize: 3, queueWaitMs: 300, policy: { shares: { free: 1 } } });
+    const clients = tenantClients(database.current.urls.app, { poolSize: 3, queueWaitMs: 1_000, policy: { shares: { free: 1 } } });
     try {
       const context = { tenantId: acme.id, actorType: 'user' as const, requestId: 'deadlock', plan: 'free' as const };
       const result = await tenantStorage.run(context, async () => {
