@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export type FieldErrors = Record<string, string[]>;
 
+const APP_ERROR = Symbol.for('bulkhead.AppError');
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -34,11 +36,58 @@ export class AppError extends Error {
   ) {
     super(detail);
     this.name = 'AppError';
+    Object.defineProperty(this, APP_ERROR, { value: true });
   }
 
   get status(): number {
     return ERROR_STATUS[this.code];
   }
+
+  /**
+   * `error instanceof AppError` holds for an AppError of any copy of this module. Next.js bundles a
+   * module once per route, and the tenant clients are shared by the whole process: a TenantBusyError
+   * thrown by the copy of the route that built them is still an AppError to every other route's
+   * problemFrom() and failure() (rendered as a 503, not as an unknown 500). Subclasses keep the
+   * ordinary prototype check.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  }
+}
+
+/**
+ * The shared pool's two refusals (lib/tenancy/errors.ts), as much of them as a page needs to say
+ * what happened: not faults, so the app shows each as a message of its own, never as "Something
+ * went wrong".
+ */
+export type Unavailable = { code: 'tenant_busy'; share: number } | { code: 'statement_timeout'; limitMs: number };
+
+// In a production build Next.js hands an error boundary only an error's `digest` (the message is
+// withheld), and keeps a digest the error already carries (app-render/create-error-handler.ts): so
+// a refusal that escapes to app/t/[tenant]/error.tsx carries one saying which it is. Numbers only;
+// nothing of the tenant.
+const DIGEST = /^bulkhead:(tenant_busy|statement_timeout):(\d{1,9})$/;
+
+/** The refusal `error` is — an AppError on the server, or its digest in an error boundary. */
+export function unavailableOf(error: unknown): Unavailable | undefined {
+  if (error instanceof AppError) {
+    const { share, limitMs } = error as AppError & { share?: unknown; limitMs?: unknown };
+    if (error.code === 'tenant_busy' && typeof share === 'number') return { code: 'tenant_busy', share };
+    if (error.code === 'statement_timeout' && typeof limitMs === 'number') return { code: 'statement_timeout', limitMs };
+    return undefined;
+  }
+  const digest = typeof error === 'object' && error !== null ? (error as { digest?: unknown }).digest : undefined;
+  const match = typeof digest === 'string' ? DIGEST.exec(digest) : null;
+  if (!match) return undefined;
+  return match[1] === 'tenant_busy' ? { code: 'tenant_busy', share: Number(match[2]) } : { code: 'statement_timeout', limitMs: Number(match[2]) };
+}
+
+/** Gives a refusal its digest before it is rethrown towards an error boundary; other errors pass as they are. */
+export function withUnavailableDigest<E>(error: E): E {
+  const refusal = unavailableOf(error);
+  if (refusal) (error as { digest?: string }).digest = `bulkhead:${refusal.code}:${refusal.code === 'tenant_busy' ? refusal.share : refusal.limitMs}`;
+  return error;
 }
 
 export const notFound = (what = 'record') => new AppError('not_found', `No such ${what}.`);

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { opsUrlFile } from '../e2e/support/ops';
 import { migrate } from '../lib/db/migrate';
 import { runtimeEnv } from './db/runtime-env';
 import { dropDatabase, dropRoles, provisionDatabase } from '../lib/db/provision';
@@ -9,6 +12,10 @@ import { acquireServer } from './db/server';
 // The server Playwright tests run against: a fresh database on a throw-away PostgreSQL (or on
 // BOOTSTRAP_DATABASE_URL), migrated, then `next start` on the production build in .next as the
 // restricted runtime role. Playwright stops it with SIGTERM; we drop what we created.
+//
+// The ops role's URL of this throw-away database goes to a file only the tests read
+// (.e2e/ops-<port>.url, mode 0600, removed with the database), never into the app's environment:
+// the busy-workspace case (e2e/leaks/busy.spec.ts) holds a row lock from outside the app.
 
 const port = process.env.PORT ?? '3100';
 const log = (line: string) => console.log(`[e2e-server] ${line}`);
@@ -17,7 +24,9 @@ async function main() {
   const server = await acquireServer();
   const rolePrefix = `bulkhead_e${randomBytes(3).toString('hex')}`;
   const database = `${rolePrefix}_db`;
+  const handoff = opsUrlFile(port);
   const cleanup = async () => {
+    rmSync(handoff, { force: true });
     await dropDatabase(server.bootstrapUrl, database).catch(() => {});
     await dropRoles(server.bootstrapUrl, rolePrefix).catch(() => {});
     await server.release();
@@ -28,6 +37,8 @@ async function main() {
     const db = await provisionDatabase({ bootstrapUrl: server.bootstrapUrl, database, rolePrefix });
     await migrate({ connectionString: db.urls.migration });
     await seedDemo(db.urls.ops);
+    mkdirSync(path.dirname(handoff), { recursive: true });
+    writeFileSync(handoff, db.urls.ops, { mode: 0o600 });
     urls = db.urls;
   } catch (error) {
     await cleanup();

@@ -1,17 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { signUpOwner } from '../support/auth';
+import { createApiKeyInSettings, signUpOwner } from '../support/auth';
 
 // The API from a new owner's point of view: create a key on the settings page, see it once, use
 // it, revoke it; then the plan page — usage, the free plan's key quota, an audited plan change.
 
 test('an owner creates an API key, uses it once, and revokes it', async ({ page, request }) => {
   const owner = await signUpOwner(page);
-  await page.goto(`/t/${owner.slug}/settings/api-keys`);
-  const form = page.getByRole('form', { name: 'Create an API key' });
-  await form.getByLabel('Name').fill('Warehouse sync');
-  await form.getByLabel('Access').selectOption('read_write');
-  await form.getByRole('button', { name: 'Create key' }).click();
-  const key = (await page.getByTestId('new-api-key').innerText()).trim();
+  const key = await createApiKeyInSettings(page, owner.slug, 'Warehouse sync');
   expect(key).toMatch(/^bk_live_[\w-]{43}$/);
 
   const auth = { Authorization: `Bearer ${key}` };

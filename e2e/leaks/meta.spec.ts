@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { API_ROUTES, NON_TENANT_ROUTES, PERSONAL_ACTIONS, TENANT_ACTIONS, TENANT_PAGES, TENANT_ROUTE_HANDLERS } from './registry';
+import { ERROR_STATUS } from '../../lib/errors';
+import { API_ROUTES, NON_TENANT_ROUTES, PERSONAL_ACTIONS, POOL_REFUSALS, TENANT_ACTIONS, TENANT_PAGES, TENANT_ROUTE_HANDLERS } from './registry';
 
 // Every route of app/ and every server action must have a leak case (or a reason it holds no
 // tenant data). A new page without one fails here, naming it and saying where to add it.
@@ -57,4 +58,17 @@ test('every server action has a leak case', () => {
   expect(stale, `Registry entries for actions that no longer exist: ${stale.join(', ')}`).toEqual([]);
   const tenantModules = actions.filter((a) => a.startsWith('app/t/'));
   expect(tenantModules.every((a) => a in TENANT_ACTIONS), 'actions under app/t/ belong in TENANT_ACTIONS').toBe(true);
+});
+
+test('every refusal of the shared pool (a 503) has a case', () => {
+  const refusals = Object.entries(ERROR_STATUS).filter(([, status]) => status === 503).map(([code]) => code);
+  expect(refusals.length).toBeGreaterThan(0);
+  const missing = refusals.filter((code) => !(code in POOL_REFUSALS));
+  expect(missing, `503 codes without a case: ${missing.join(', ')}. Add each to POOL_REFUSALS in e2e/leaks/registry.ts, naming the spec or test that covers it.`).toEqual([]);
+  expect(Object.keys(POOL_REFUSALS).filter((code) => !refusals.includes(code)), 'POOL_REFUSALS entries that are not 503 codes').toEqual([]);
+  for (const [code, where] of Object.entries(POOL_REFUSALS)) {
+    const files = [...where.matchAll(/[\w/.-]+\.(?:spec|test)\.ts/g)].map((m) => m[0]);
+    expect(files.length, `${code}: name the spec or test`).toBeGreaterThan(0);
+    for (const file of files) expect(existsSync(path.join(root, file)), `${code}: ${file} exists`).toBe(true);
+  }
 });

@@ -104,6 +104,18 @@ export const API_ROUTES: ApiRouteCase[] = [
   { route: '/api/v1/reports/revenue', method: 'GET', path: () => '/api/v1/reports/revenue?from=2020-01-01&to=2030-12-31&granularity=month', own: 200, foreign: 200, showsCanary: true },
 ];
 
+/**
+ * The shared pool's refusals (every 503 code of lib/errors.ts; e2e/leaks/meta.spec.ts checks the
+ * list): where each is shown to name nothing of another workspace, and where its answer and page
+ * are checked.
+ */
+export const POOL_REFUSALS: Record<string, string> = {
+  tenant_busy:
+    'e2e/leaks/busy.spec.ts: a workspace holding its whole share gets a 503 problem with Retry-After, the busy notice in its orders page and the busy error in a form, with nothing of Acme or Globex in any of them, while Globex is served; lib/api/unavailable.test.ts: every endpoint answers it',
+  statement_timeout:
+    'lib/api/unavailable.test.ts: a 503 problem without Retry-After, nothing written, the idempotency key free for a retry; components/ui/unavailable.test.ts: the page notice (limit, narrow the date range); lib/tenancy/timeouts.test.ts: the limits by plan',
+};
+
 /** Routes outside /t/[tenant] and why they hold no tenant data (each is still checked: no canary). */
 export const NON_TENANT_ROUTES: Record<string, string> = {
   '/': 'marketing page',

@@ -34,6 +34,16 @@ export async function signUpOwner(page: Page, label = 'Owner') {
   return account;
 }
 
+/** Creates an API key on the workspace's settings page, as its owner would; returns the key, shown once. */
+export async function createApiKeyInSettings(page: Page, slug: string, name: string, scope: 'read' | 'read_write' = 'read_write'): Promise<string> {
+  await page.goto(`/t/${slug}/settings/api-keys`);
+  const form = page.getByRole('form', { name: 'Create an API key' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Access').selectOption(scope);
+  await form.getByRole('button', { name: 'Create key' }).click();
+  return (await page.getByTestId('new-api-key').innerText()).trim();
+}
+
 /** The newest link mailed to `to`, from the dev outbox. */
 export async function mailedLink(page: Page, to: string): Promise<string> {
   await page.goto('/dev/mail');

@@ -31,24 +31,27 @@ export function fingerprintOf(request: Request, bodyText: string): string {
   return createHash('sha256').update(`${request.method} ${url.pathname}\n${bodyText}`).digest('hex');
 }
 
+/**
+ * Runs `work` once per key. Call it inside the request's transaction (lib/api/route.ts opens one for
+ * every write): the record and the change commit together, or neither does.
+ */
 export async function once(key: string, fingerprint: string, work: () => Promise<ApiReply>): Promise<ApiReply> {
-  return tenantDb().$transaction(async (tx) => {
-    await tx.idempotencyKey.deleteMany({ where: { key, expiresAt: { lte: new Date() } } });
-    const { count } = await tx.idempotencyKey.createMany({
-      data: [{ key, fingerprint, expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS) }],
-      skipDuplicates: true,
-    });
-    if (count === 0) {
-      const first = await tx.idempotencyKey.findFirstOrThrow({ where: { key }, select: { fingerprint: true, status: true, response: true } });
-      if (first.fingerprint !== fingerprint) {
-        throw new AppError('validation_failed', 'Idempotency-Key reused.', {
-          'Idempotency-Key': ['This key was already used for a different request in the last 24 hours. Use a new key for a new request.'],
-        });
-      }
-      return { status: first.status ?? 200, body: first.response, replayed: true };
-    }
-    const reply = await work();
-    await tx.idempotencyKey.updateMany({ where: { key }, data: { status: reply.status, response: (reply.body ?? null) as Prisma.InputJsonValue } });
-    return reply;
+  const tx = tenantDb();
+  await tx.idempotencyKey.deleteMany({ where: { key, expiresAt: { lte: new Date() } } });
+  const { count } = await tx.idempotencyKey.createMany({
+    data: [{ key, fingerprint, expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS) }],
+    skipDuplicates: true,
   });
+  if (count === 0) {
+    const first = await tx.idempotencyKey.findFirstOrThrow({ where: { key }, select: { fingerprint: true, status: true, response: true } });
+    if (first.fingerprint !== fingerprint) {
+      throw new AppError('validation_failed', 'Idempotency-Key reused.', {
+        'Idempotency-Key': ['This key was already used for a different request in the last 24 hours. Use a new key for a new request.'],
+      });
+    }
+    return { status: first.status ?? 200, body: first.response, replayed: true };
+  }
+  const reply = await work();
+  await tx.idempotencyKey.updateMany({ where: { key }, data: { status: reply.status, response: (reply.body ?? null) as Prisma.InputJsonValue } });
+  return reply;
 }

@@ -51,8 +51,8 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   validation_failed: 'A field or query parameter is not valid, or unknown: errors names each one. Or an Idempotency-Key was reused for a different request.',
   rate_limited: "This key's or this workspace's requests per minute are used up; wait Retry-After seconds.",
   internal: 'Something failed on our side and nothing was changed; requestId identifies the request in our log.',
-  tenant_busy: "The workspace already runs as many database operations at once as its plan allows, and this request waited its bounded time for a turn; nothing was changed. Retry after Retry-After seconds.",
-  statement_timeout: "A database query of this request ran longer than the plan's statement timeout (free 5 s, pro 15 s, enterprise 60 s) and was stopped; nothing was changed. Narrow the request (a shorter date range) before retrying.",
+  tenant_busy: 'The workspace already runs as many database operations at once as its plan allows (by default free 2, pro 4, enterprise 8), and this request waited its bounded time for a turn; nothing was changed. Retry after Retry-After seconds: other workspaces are not affected.',
+  statement_timeout: "A database query of this request ran longer than the plan's statement timeout (by default free 5 s, pro 15 s, enterprise 60 s) and was stopped; nothing was changed. Narrow the request (a shorter date range, a more selective filter) before retrying: the same request would take as long again, so there is no Retry-After.",
 };
 
 // ── Headers and security ──────────────────────────────────────────────────────────────────────────
@@ -75,7 +75,7 @@ const HEADERS = {
   'RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer' } },
   'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer' } },
   'RateLimit-Policy': { description: 'The limit, its window and its scope, e.g. 600;w=60;scope="key".', schema: { type: 'string' } },
-  'Retry-After': { description: 'Seconds to wait before the next request (on a 429).', schema: { type: 'integer' } },
+  'Retry-After': { description: 'Seconds to wait before the next request (on a 429, and on a 503 tenant_busy; never on a 503 statement_timeout).', schema: { type: 'integer' } },
   'Idempotent-Replayed': { description: 'true when this is the stored response of an earlier request with the same Idempotency-Key.', schema: { type: 'string', const: 'true' } },
 } as const;
 type HeaderName = keyof typeof HEADERS;
@@ -320,7 +320,8 @@ export const OPERATIONS: Operation[] = [
 
 /** The error codes `op` can answer, in status order: what every operation of its shape meets, plus its own. */
 function errorCodesOf(op: Operation): ErrorCode[] {
-  const codes = new Set<ErrorCode>(['unauthorized', 'forbidden', 'rate_limited', 'internal']);
+  // Every operation runs on the tenant's share of the pool, under its plan's statement timeout.
+  const codes = new Set<ErrorCode>(['unauthorized', 'forbidden', 'rate_limited', 'internal', 'tenant_busy', 'statement_timeout']);
   if (op.path.includes('{id}')) codes.add('not_found');
   if (op.method !== 'get') codes.add('bad_request').add('payload_too_large');
   if (op.body) codes.add('unsupported_media_type');
@@ -354,7 +355,7 @@ function errorResponses(op: Operation): RouteConfig['responses'] {
       status,
       {
         description: codes.map((code) => `${code}: ${meaningOf(op, code)}`).join('\n\n'),
-        headers: headerRefs('X-Request-Id', ...(status === 429 ? [...RATE_LIMIT_HEADERS, 'Retry-After' as const] : [])),
+        headers: headerRefs('X-Request-Id', ...(status === 429 ? [...RATE_LIMIT_HEADERS, 'Retry-After' as const] : codes.includes('tenant_busy') ? ['Retry-After' as const] : [])),
         content: { 'application/problem+json': { schema: problemOut } },
       },
     ]),

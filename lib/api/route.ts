@@ -5,15 +5,17 @@ import type { Permission } from '../auth/permissions';
 import { AppError } from '../errors';
 import { problem, problemFrom } from '../http/problem';
 import { rateLimiter, rateLimitHeaders, rateLimitMessage, refusalPacer, type LimitDecision } from '../rate-limit';
-import { runInTenant, type TenantContext } from '../tenancy';
+import { env } from '../env';
+import { runInTenant, tenantDb, type TenantContext } from '../tenancy';
 import { authenticate, authorize, presentedKey, type ApiCaller } from './authenticate';
 import { parseJsonBody, parseQuery, readBodyText } from './body';
 import { fingerprintOf, idempotencyKeyOf, once, type ApiReply } from './idempotency';
 
 // The one wrapper of every /api/v1 route: authenticate the key → its tenant → scope ∩ the
 // creator's role → rate limit (tenant, and the key under it) → parse query and body → open the
-// tenant context → (idempotency for POST) → the handler. A route file declares what it needs and
-// holds only the handler; every error leaves as problem+json from the one AppError type.
+// tenant context → (for a write: one transaction, with idempotency for POST) → the handler. A route
+// file declares what it needs and holds only the handler; every error leaves as problem+json from
+// the one AppError type (a busy workspace or a statement past its limit: 503).
 
 export interface ApiInput<Body, Query> {
   body: Body;
@@ -44,6 +46,16 @@ async function idOf(context: RouteContext | undefined): Promise<string> {
   if (id === undefined) return '';
   if (typeof id !== 'string' || !UUID.test(id)) throw new AppError('not_found', 'No such record.');
   return id.toLowerCase();
+}
+
+/**
+ * How long a write's transaction may stay open: as long as one statement may run on the plan
+ * (statement_timeout, which answers 503 statement_timeout), plus Prisma's default 5 s for the rest.
+ * Prisma's own default alone (5 s) would end a pro or enterprise write that waits on a row lock as
+ * an expired transaction (a 500) before its statement timeout could.
+ */
+function transactionTimeoutMs(plan: ApiCaller['plan']): number {
+  return env().TENANT_STATEMENT_TIMEOUT_MS[plan] + 5_000;
 }
 
 function contextOf(caller: ApiCaller, requestId: string): TenantContext {
@@ -96,7 +108,12 @@ export function apiRoute<Body = undefined, Query = undefined>(options: RouteOpti
       const reply = await runInTenant(contextOf(caller, requestId), async () => {
         await touchApiKeyWhenDue(caller.keyId);
         const work = async (): Promise<ApiReply> => ({ status: options.status ?? 200, body: await handler({ body, query, id, caller }) });
-        return idempotencyKey ? once(idempotencyKey, fingerprintOf(request, bodyText), work) : work();
+        if (request.method === 'GET') return work();
+        // A write and the read that answers it are one transaction on one slot of the tenant's
+        // share: a request that has its slot never waits for a second one, so a 503 (busy, or a
+        // statement past the plan's limit) always means nothing was written — and an idempotent
+        // POST records its answer only when it commits, so its retry runs again.
+        return tenantDb().$transaction(() => (idempotencyKey ? once(idempotencyKey, fingerprintOf(request, bodyText), work) : work()), { timeout: transactionTimeoutMs(caller.plan) });
       });
       if (reply.replayed) headers['Idempotent-Replayed'] = 'true';
       return Response.json(reply.body, { status: reply.status, headers: { ...headers, 'Cache-Control': 'no-store' } });

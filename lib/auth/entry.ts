@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { forbidden, notFound, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
-import { AppError, fieldErrorsOf, type ErrorCode, type FieldErrors } from '../errors';
+import { AppError, fieldErrorsOf, withUnavailableDigest, type ErrorCode, type FieldErrors } from '../errors';
 
 export { fieldErrorsOf };
 import { problem, problemFrom } from '../http/problem';
@@ -63,11 +63,20 @@ async function contextOf(access: TenantAccess): Promise<TenantContext> {
   };
 }
 
-/** A server-rendered page of tenant `slug`, needing `permission`. */
+/**
+ * A server-rendered page (or streamed section) of tenant `slug`, needing `permission`. When the
+ * workspace is busy or a query ran too long, the error leaves with a digest that says which
+ * (lib/errors.ts), so whatever catches it — components/ui/unavailable.tsx in place of the data, or
+ * app/t/[tenant]/error.tsx — can say what happened, even in a production build.
+ */
 export async function tenantPage<T>(slug: string, permission: Permission, render: (access: TenantAccess) => Promise<T>): Promise<T> {
   const access = await tenantAccess(slug);
   if (!can(access.role, permission)) forbidden();
-  return runInTenant(await contextOf(access), () => render(access));
+  try {
+    return await runInTenant(await contextOf(access), () => render(access));
+  } catch (error) {
+    throw withUnavailableDigest(error);
+  }
 }
 
 export type ActionResult<T = undefined> =

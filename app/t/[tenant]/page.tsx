@@ -5,6 +5,7 @@ import { Suspense } from 'react';
 import { EmptyState, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
 import { Skeleton, SkeletonLine, SkeletonStatCards, SkeletonTable } from '@/components/ui/skeleton';
 import { Stat } from '@/components/ui/stat';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { lastSixMonths } from '@/lib/billing/dashboard';
@@ -46,7 +47,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ tena
 
 /** Opens its own tenant context: none flows from the page into a streamed child. */
 async function Dashboard({ slug }: { slug: string }) {
-  return tenantPage(slug, 'dashboard.view', async (access) => {
+  return orUnavailable(tenantPage(slug, 'dashboard.view', async (access) => {
     const [tenant, figures, recent] = await Promise.all([
       tenantDb().tenant.findFirstOrThrow({ select: { name: true } }),
       lastSixMonths(),
@@ -92,5 +93,5 @@ async function Dashboard({ slug }: { slug: string }) {
         </section>
       </div>
     );
-  });
+  }), 'page');
 }

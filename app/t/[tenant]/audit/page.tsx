@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { EmptyState, NextPageLink, PageHeader, tableClasses as t } from '@/components/ui/page';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { listAuditEvents } from '@/lib/audit-log/service';
 
@@ -10,7 +11,7 @@ const AREAS = ['order', 'customer', 'product', 'member', 'tenant', 'api_key', 'b
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ area?: string; actor?: string; cursor?: string }> }) {
   const { tenant: slug } = await params;
   const { area, actor, cursor } = await searchParams;
-  return tenantPage(slug, 'audit.view', async () => {
+  return orUnavailable(tenantPage(slug, 'audit.view', async () => {
     const action = area && AREAS.includes(area) ? `${area}.` : undefined;
     const page = await listAuditEvents({ action, actor: actor?.slice(0, 100), cursor: cursor && /^[0-9a-f-]{36}$/.test(cursor) ? cursor : undefined });
     return (
@@ -65,5 +66,5 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         <NextPageLink basePath={`/t/${slug}/audit`} params={{ area, actor }} cursor={page.nextCursor} />
       </div>
     );
-  });
+  }), 'page');
 }

@@ -5,6 +5,7 @@ import { Suspense } from 'react';
 import { EmptyState, LinkButton, NextPageLink, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
 import { ListSearch } from '@/components/ui/list-search';
 import { Skeleton, SkeletonTable } from '@/components/ui/skeleton';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { listCustomers } from '@/lib/customers/service';
@@ -40,7 +41,7 @@ export default async function CustomersPage({ params, searchParams }: { params: 
 
 /** Streams in after the header and search; opens its own tenant context (none flows into it). */
 async function CustomerList({ slug, search: { q, cursor, archived } }: { slug: string; search: Search }) {
-  return tenantPage(slug, 'customers.view', async (access) => {
+  return orUnavailable(tenantPage(slug, 'customers.view', async (access) => {
     const page = await listCustomers({ search: q, cursor: cursor && /^[0-9a-f-]{36}$/.test(cursor) ? cursor : undefined, archived: archived === '1' });
     const base = `/t/${slug}/customers`;
     return (
@@ -79,5 +80,5 @@ async function CustomerList({ slug, search: { q, cursor, archived } }: { slug: s
         <NextPageLink basePath={base} params={{ q, archived }} cursor={page.nextCursor} />
       </>
     );
-  });
+  }));
 }

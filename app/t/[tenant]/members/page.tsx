@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { ConfirmButtonForm } from '@/components/forms/confirm-button-form';
 import { InviteForm, RoleForm } from '@/components/members/member-forms';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { roleChangeRefusal } from '@/lib/auth/rules';
@@ -13,7 +14,7 @@ const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 
 export default async function MembersPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
-  return tenantPage(slug, 'members.view', async (access) => {
+  return orUnavailable(tenantPage(slug, 'members.view', async (access) => {
     const [members, invitations] = await Promise.all([listMembers(), can(access.role, 'members.invite') ? listPendingInvitations() : Promise.resolve([])]);
     const ownerCount = members.filter((m) => m.role === 'owner').length;
     return (
@@ -91,5 +92,5 @@ export default async function MembersPage({ params }: { params: Promise<{ tenant
         ) : null}
       </div>
     );
-  });
+  }), 'page');
 }

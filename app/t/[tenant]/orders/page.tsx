@@ -4,6 +4,7 @@ import { forbidden } from 'next/navigation';
 import { Suspense } from 'react';
 import { EmptyState, LinkButton, NextPageLink, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
 import { Skeleton, SkeletonTable } from '@/components/ui/skeleton';
+import { orUnavailable } from '@/components/ui/unavailable';
 import type { OrderStatus } from '@/lib/db/generated/client';
 import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
@@ -93,7 +94,7 @@ export default async function OrdersPage({ params, searchParams }: { params: Pro
 
 /** Streams in after the header and filters; opens its own tenant context (none flows into it). */
 async function OrderList({ slug, filters, search }: { slug: string; filters: OrderFilters & { sort: OrderSort }; search: Search }) {
-  return tenantPage(slug, 'orders.view', async () => {
+  return orUnavailable(tenantPage(slug, 'orders.view', async () => {
     const page = await listOrders(filters);
     const base = `/t/${slug}/orders`;
     return (
@@ -137,5 +138,5 @@ async function OrderList({ slug, filters, search }: { slug: string; filters: Ord
         <NextPageLink basePath={base} params={{ q: search.q, status: filters.status, from: search.from, to: search.to, sort: filters.sort }} cursor={page.nextCursor} />
       </>
     );
-  });
+  }));
 }

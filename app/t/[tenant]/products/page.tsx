@@ -5,6 +5,7 @@ import { Suspense } from 'react';
 import { EmptyState, LinkButton, NextPageLink, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
 import { ListSearch } from '@/components/ui/list-search';
 import { Skeleton, SkeletonTable } from '@/components/ui/skeleton';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney } from '@/lib/money';
@@ -42,7 +43,7 @@ export default async function ProductsPage({ params, searchParams }: { params: P
 
 /** Streams in after the header and search; opens its own tenant context (none flows into it). */
 async function ProductList({ slug, search: { q, cursor, archived } }: { slug: string; search: Search }) {
-  return tenantPage(slug, 'products.view', async () => {
+  return orUnavailable(tenantPage(slug, 'products.view', async () => {
     const [page, tenant] = await Promise.all([
       listProducts({ search: q, cursor: cursor && /^[0-9a-f-]{36}$/.test(cursor) ? cursor : undefined, archived: archived === '1' }),
       tenantDb().tenant.findFirstOrThrow({ select: { currency: true } }),
@@ -82,5 +83,5 @@ async function ProductList({ slug, search: { q, cursor, archived } }: { slug: st
         <NextPageLink basePath={base} params={{ q, archived }} cursor={page.nextCursor} />
       </>
     );
-  });
+  }));
 }

@@ -3,6 +3,7 @@ import { Suspense } from 'react';
 import { RevenueChart } from '@/components/reports/revenue-chart';
 import { Card, EmptyState, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
 import { Skeleton, SkeletonChart, SkeletonLine, SkeletonStatCards, SkeletonTable } from '@/components/ui/skeleton';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { rangeFromSearch } from '@/lib/billing/range';
@@ -17,7 +18,12 @@ type Search = { from?: string; to?: string; granularity?: string };
 
 export default async function ReportPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
   const { tenant: slug } = await params;
-  const search = await searchParams;
+  // The header reads the workspace's settings before anything streams: if the workspace is busy
+  // then, the notice stands in for the whole page.
+  return orUnavailable(reportPage(slug, await searchParams), 'page');
+}
+
+async function reportPage(slug: string, search: Search) {
   // Decided before anything streams: another tenant's slug must be a real 404, a missing permission
   // a real 403. The header states the tenant's currency and time zone, so they are read here too:
   // one row, while the slow part, the report itself, streams in below.
@@ -69,7 +75,7 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
 
 /** Streams in after the header and range form; opens its own tenant context (none flows into it). */
 async function Report({ slug, range }: { slug: string; range: ReportRange }) {
-  return tenantPage(slug, 'reports.view', async () => {
+  return orUnavailable(tenantPage(slug, 'reports.view', async () => {
     const report = await revenueReport(range);
     const money = (minor: number) => formatMoney(minor, report.currency);
     return (
@@ -162,7 +168,7 @@ async function Report({ slug, range }: { slug: string; range: ReportRange }) {
         </div>
       </>
     );
-  });
+  }));
 }
 
 function ReportSkeleton() {

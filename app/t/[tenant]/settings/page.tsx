@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { SettingsNav } from '@/components/settings/settings-nav';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { tenantSettings } from '@/lib/settings/service';
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: 'Settings' };
 export default async function SettingsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ saved?: string }> }) {
   const { tenant: slug } = await params;
   const { saved } = await searchParams;
-  return tenantPage(slug, 'settings.view', async (access) => {
+  return orUnavailable(tenantPage(slug, 'settings.view', async (access) => {
     const settings = await tenantSettings();
     const zones = Intl.supportedValuesOf('timeZone');
     return (
@@ -35,5 +36,5 @@ export default async function SettingsPage({ params, searchParams }: { params: P
         </div>
       </div>
     );
-  });
+  }), 'page');
 }

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { CustomerForm } from '@/components/customers/customer-form';
 import { ConfirmButtonForm } from '@/components/forms/confirm-button-form';
 import { Card, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { orNotFound, recordId, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { getCustomer } from '@/lib/customers/service';
@@ -15,7 +16,7 @@ export const metadata: Metadata = { title: 'Customer' };
 export default async function CustomerPage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
   const { tenant: slug, id: rawId } = await params;
   const id = recordId(rawId);
-  return tenantPage(slug, 'customers.view', async (access) => {
+  return orUnavailable(tenantPage(slug, 'customers.view', async (access) => {
     const customer = await orNotFound(() => getCustomer(id));
     const orders = can(access.role, 'orders.view') ? await listOrders({ customerId: id }) : { items: [] };
     return (
@@ -63,5 +64,5 @@ export default async function CustomerPage({ params }: { params: Promise<{ tenan
         ) : null}
       </div>
     );
-  });
+  }), 'page');
 }

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { ConfirmButtonForm } from '@/components/forms/confirm-button-form';
 import { RefundForm } from '@/components/orders/refund-form';
 import { Card, LinkButton, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { orNotFound, recordId, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney, toDecimalString } from '@/lib/money';
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: 'Order' };
 export default async function OrderPage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
   const { tenant: slug, id: rawId } = await params;
   const id = recordId(rawId);
-  return tenantPage(slug, 'orders.view', async (access) => {
+  return orUnavailable(tenantPage(slug, 'orders.view', async (access) => {
     const order = await orNotFound(() => getOrder(id));
     const money = (minor: number) => formatMoney(minor, order.currency);
     const unpaid = order.status === 'pending' || order.status === 'draft';
@@ -97,5 +98,5 @@ export default async function OrderPage({ params }: { params: Promise<{ tenant: 
         {order.notes ? <Card title="Notes"><p className="text-sm text-slate-700">{order.notes}</p></Card> : null}
       </div>
     );
-  });
+  }), 'page');
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { OrderForm } from '@/components/orders/order-form';
 import { Card, EmptyState, PageHeader } from '@/components/ui/page';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { customerOptions } from '@/lib/customers/service';
 import { productOptions } from '@/lib/products/service';
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: 'New order' };
 
 export default async function NewOrderPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
-  return tenantPage(slug, 'orders.create', async () => {
+  return orUnavailable(tenantPage(slug, 'orders.create', async () => {
     const [customers, products, tenant] = await Promise.all([customerOptions(), productOptions(), tenantDb().tenant.findFirstOrThrow({ select: { currency: true } })]);
     return (
       <div className="max-w-3xl">
@@ -31,5 +32,5 @@ export default async function NewOrderPage({ params }: { params: Promise<{ tenan
         </Card>
       </div>
     );
-  });
+  }), 'page');
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { ConfirmButtonForm } from '@/components/forms/confirm-button-form';
 import { ProductForm } from '@/components/products/product-form';
 import { Card, PageHeader, StatusBadge } from '@/components/ui/page';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { orNotFound, recordId, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney } from '@/lib/money';
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: 'Product' };
 export default async function ProductPage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
   const { tenant: slug, id: rawId } = await params;
   const id = recordId(rawId);
-  return tenantPage(slug, 'products.view', async (access) => {
+  return orUnavailable(tenantPage(slug, 'products.view', async (access) => {
     const [product, tenant] = await Promise.all([orNotFound(() => getProduct(id)), tenantDb().tenant.findFirstOrThrow({ select: { currency: true } })]);
     return (
       <div className="max-w-3xl space-y-6">
@@ -42,5 +43,5 @@ export default async function ProductPage({ params }: { params: Promise<{ tenant
         </Card>
       </div>
     );
-  });
+  }), 'page');
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { ProductForm } from '@/components/products/product-form';
 import { Card, PageHeader } from '@/components/ui/page';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { tenantDb } from '@/lib/tenancy';
 import { createProductAction } from '../actions';
@@ -9,7 +10,7 @@ export const metadata: Metadata = { title: 'New product' };
 
 export default async function NewProductPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
-  return tenantPage(slug, 'products.create', async () => {
+  return orUnavailable(tenantPage(slug, 'products.create', async () => {
     const { currency } = await tenantDb().tenant.findFirstOrThrow({ select: { currency: true } });
     return (
       <div className="max-w-3xl">
@@ -19,5 +20,5 @@ export default async function NewProductPage({ params }: { params: Promise<{ ten
         </Card>
       </div>
     );
-  });
+  }), 'page');
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { ConfirmButtonForm } from '@/components/forms/confirm-button-form';
 import { SettingsNav } from '@/components/settings/settings-nav';
 import { Card, EmptyState, tableClasses as t } from '@/components/ui/page';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { listApiKeys } from '@/lib/api-keys/service';
 import { tenantPage } from '@/lib/auth/entry';
 import { planUsage } from '@/lib/billing/plans';
@@ -14,7 +15,7 @@ const when = (date: Date | null) => (date ? date.toISOString().replace('T', ' ')
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
-  return tenantPage(slug, 'api_keys.manage', async (access) => {
+  return orUnavailable(tenantPage(slug, 'api_keys.manage', async (access) => {
     const [keys, { limits }] = await Promise.all([listApiKeys(), planUsage()]);
     const active = keys.filter((k) => !k.revokedAt).length;
     return (
@@ -72,5 +73,5 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ tenant
         </section>
       </div>
     );
-  });
+  }), 'page');
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { ConfirmButtonForm } from '@/components/forms/confirm-button-form';
 import { SettingsNav } from '@/components/settings/settings-nav';
 import { Card, tableClasses as t } from '@/components/ui/page';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { PLAN_NAMES, PLANS, planProvider, planUsage, type PlanLimits } from '@/lib/billing/plans';
@@ -22,7 +23,7 @@ const ROWS: [string, (p: PlanLimits) => string][] = [
 
 export default async function BillingPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
-  return tenantPage(slug, 'billing.view', async (access) => {
+  return orUnavailable(tenantPage(slug, 'billing.view', async (access) => {
     const { plan, usage } = await planUsage();
     const mayChange = can(access.role, 'billing.update');
     return (
@@ -113,5 +114,5 @@ export default async function BillingPage({ params }: { params: Promise<{ tenant
         </section>
       </div>
     );
-  });
+  }), 'page');
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { OrderForm } from '@/components/orders/order-form';
 import { Card, EmptyState, PageHeader } from '@/components/ui/page';
+import { orUnavailable } from '@/components/ui/unavailable';
 import { orNotFound, recordId, tenantPage } from '@/lib/auth/entry';
 import { customerOptions } from '@/lib/customers/service';
 import { getOrder } from '@/lib/orders/service';
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: 'Edit order' };
 export default async function EditOrderPage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
   const { tenant: slug, id: rawId } = await params;
   const id = recordId(rawId);
-  return tenantPage(slug, 'orders.update', async () => {
+  return orUnavailable(tenantPage(slug, 'orders.update', async () => {
     const [order, customers, products] = await Promise.all([orNotFound(() => getOrder(id)), customerOptions(), productOptions()]);
     const editable = order.status === 'pending' || order.status === 'draft';
     return (
@@ -34,5 +35,5 @@ export default async function EditOrderPage({ params }: { params: Promise<{ tena
         </Card>
       </div>
     );
-  });
+  }), 'page');
 }
