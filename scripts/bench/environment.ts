@@ -64,7 +64,16 @@ export interface ServerInfo {
   postmasterPid: number | undefined;
 }
 
-const REPORTED_SETTINGS = ['shared_buffers', 'work_mem', 'max_connections', 'fsync', 'synchronous_commit', 'jit'];
+const REPORTED_SETTINGS = [
+  'shared_buffers',
+  'work_mem',
+  'max_connections',
+  'fsync',
+  'synchronous_commit',
+  'jit',
+  'max_parallel_workers_per_gather',
+  'max_parallel_workers',
+];
 
 export async function describeServer(opsUrl: string): Promise<ServerInfo> {
   const client = new pg.Client({ connectionString: opsUrl });

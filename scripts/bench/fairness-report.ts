@@ -49,13 +49,15 @@ function runRow(run: FairnessRun, index: number): string[] {
     `${noisy.busy} / ${noisy.failed + noisy.wrong}`,
     `${noisy.heldMax} (mean ${noisy.heldMean.toFixed(1)})`,
     `${optional(run.quietConnectionsMax)} → ${optional(noisy.connectionsMax)} (mean ${optional(noisy.connectionsMean, 1)})`,
+    `${optional(noisy.backendsMax)} / ${noisy.poolMax}`,
+    `${optional(noisy.workersMax)} (mean ${optional(noisy.workersMean, 1)})`,
     `${cores(run.loaded.nodeCores)} / ${cores(run.loaded.postgresCores)} / ${percent(run.loaded.machineBusy)}`,
     cores(Math.max(run.quiet.otherCores ?? 0, run.loaded.otherCores ?? 0)),
   ];
 }
 
 /** What the figures say about where A's extra latency comes from, from this run's figures. */
-function reading(fairness: FairnessResults, share: number): string[] {
+function reading(report: BenchReport, fairness: FairnessResults, share: number): string[] {
   const ratios = p99Ratios(fairness);
   const heldMax = Math.max(...fairness.runs.map((run) => run.noisy.heldMax));
   const postgresLoaded = median(fairness.runs.map((run) => run.loaded.postgresCores ?? Number.NaN));
@@ -66,19 +68,31 @@ function reading(fairness: FairnessResults, share: number): string[] {
       `${fairness.app.poolSize - fairness.app.reserved} slots free: A's operations never queued behind B's.`,
   ];
   const machineBusy = median(fairness.runs.map((run) => run.loaded.machineBusy ?? Number.NaN));
+  const nodeLoaded = median(fairness.runs.map((run) => run.loaded.nodeCores));
   if (ratios.median > FAIRNESS_TARGET.p99Ratio && machineBusy >= 0.9) {
     bullets.push(
-      `**What A waited for is CPU, not a connection.** During B's load the machine was ${percent(machineBusy)} busy and PostgreSQL used ` +
-        `${cores(postgresLoaded)} cores (${cores(postgresQuiet)} in A's quiet windows): B's ${share} concurrent report statements keep the server's cores busy, ` +
-        "and A's lookup — well under a millisecond of work — waits for a core behind them, in PostgreSQL and in the one Node thread that also turns " +
-        "B's rows into reports. A share of connections bounds how many statements a tenant runs at once, not how much CPU each takes. Ideas: a share " +
-        "sized to the database's cores rather than to the pool (on this 2-core server a pro tenant with 4 slots can occupy every core); a separate, " +
-        'smaller share (or the batch workload) for report-like statements; a CPU-time budget per tenant; or running reports against a replica.',
+      `**What A waited for is CPU, not a connection.** During B's load the machine was ${percent(machineBusy)} busy, PostgreSQL used ` +
+        `${cores(postgresLoaded)} cores (${cores(postgresQuiet)} in A's quiet windows) and the process of A and B ${cores(nodeLoaded)}: ` +
+        `B's ${share} concurrent report statements keep the cores busy, and A's lookup — well under a millisecond of work — waits for a core behind them. ` +
+        "A share of connections bounds how many statements a tenant runs at once, not how much CPU each takes. Ideas: a share " +
+        "sized to the database's cores rather than to the pool (on this 2-core server a pro tenant with 4 slots can occupy every core); no parallel " +
+        'query for tenant statements (`SET LOCAL max_parallel_workers_per_gather = 0` in the round trip that sets the tenant), or fewer workers on smaller plans; ' +
+        'a separate, smaller share (or the batch workload) for report-like statements; a CPU-time budget per tenant; or running reports against a replica.',
     );
   } else if (ratios.median > FAIRNESS_TARGET.p99Ratio) {
     bullets.push(
       `**A waited although the machine was not saturated** (${percent(machineBusy)} busy during B's load, PostgreSQL at ${cores(postgresLoaded)} cores): ` +
         "the extra latency is not a queue for a slot (see above), so it is in the shared process or the server — the event loop B's reports share with A, or locks and I/O.",
+    );
+  }
+  const workersMax = Math.max(0, ...fairness.runs.map((run) => run.noisy.workersMax ?? 0));
+  if (workersMax > 0) {
+    const perGather = report.server.settings.max_parallel_workers_per_gather ?? '?';
+    const total = report.server.settings.max_parallel_workers ?? '?';
+    bullets.push(
+      `**B's CPU is not bounded by its share.** B's report statements started up to ${workersMax} parallel query workers at once ` +
+        `(mean ${median(fairness.runs.map((run) => run.noisy.workersMean ?? 0)).toFixed(1)}; max_parallel_workers_per_gather=${perGather}, max_parallel_workers=${total}): ` +
+        `processes on top of its ${share} connections, which no connection share counts.`,
     );
   }
   if (busy > 0) {
@@ -101,7 +115,9 @@ export function fairnessSection(report: BenchReport, fairness: FairnessResults):
   const bad = sum(fairness.runs.flatMap((run) => [run.quiet, run.loaded].map((s) => s.correctness.foreignRows + s.correctness.wrongAnswers + s.correctness.errors)));
   const shares = Object.entries(fairness.app.shares).map(([plan, n]) => `${plan} ${n}`).join(', ');
   const header = ['Run', 'A alone: p50 / p99 ms', 'A beside B: p50 / p99 ms', 'p99 ratio', "A's lookups/s", 'B reports done', 'B refused (busy) / failed'];
-  header.push('B slots held, max', 'App connections busy, max (alone → beside B)', 'Beside B: Node / PG cores, machine busy', 'Other load');
+  header.push('B slots held, max', 'App connections busy, max (alone → beside B)', 'App connections: server / pool, max', 'Parallel workers, max');
+  header.push('Beside B: Node / PG cores, machine busy');
+  header.push('Other load');
   const { noisy } = fairness.dataset;
   return [
     `## Fairness: one tenant's reports beside another tenant's lookups`,
@@ -114,14 +130,15 @@ export function fairnessSection(report: BenchReport, fairness: FairnessResults):
       `by month). One report of B alone took ${integer(fairness.reportAloneMs)} ms. A looks up one of its orders by primary key in a closed loop at concurrency 1. ` +
       `Each run times A for ${report.config.fairness.seconds} s alone and ${report.config.fairness.seconds} s while B's load runs ` +
       `(started ${report.config.fairness.leadSeconds} s before A's window), alternating which comes first. B's slots are the factory's own count ` +
-      "and the app role's busy connections come from pg_stat_activity, both sampled every 50 ms.",
+      "and the app role's connections come from pg_stat_activity (busy: active or idle in transaction; the server's count of all of them beside the app " +
+      "pool's own count) with the parallel query workers its statements started, all sampled every 50 ms.",
     '',
-    table(header, ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'], fairness.runs.map(runRow)),
+    table(header, ['r', ...header.slice(1).map((): 'r' => 'r')], fairness.runs.map(runRow)),
     '',
     `**A's p99 beside B ÷ alone: ${withRuns(ratios)} — target ≤ ${FAIRNESS_TARGET.p99Ratio}×: ${verdictOf(ratios.median <= FAIRNESS_TARGET.p99Ratio)}.** ` +
       `B completed ${integer(completed)} reports in its loaded phases; ${integer(busy)} were refused with TenantBusyError and ${integer(failed)} failed otherwise` +
       `${firstError ? ` (first: \`${firstError}\`)` : ''}. Every report's totals are checked against the generator's; ${integer(checked)} of A's answers checked, ${bad} wrong.`,
     '',
-    ...reading(fairness, share).map((bullet) => `- ${bullet}`),
+    ...reading(report, fairness, share).map((bullet) => `- ${bullet}`),
   ].join('\n');
 }

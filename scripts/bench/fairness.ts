@@ -49,9 +49,16 @@ export interface NoisyFigures {
   heldMax: number;
   heldMean: number;
   waitingMax: number;
-  /** The app role's non-idle connections (pg_stat_activity), sampled; undefined when not visible. */
+  /** The app role's non-idle backends (pg_stat_activity), sampled; undefined when not visible. */
   connectionsMax: number | undefined;
   connectionsMean: number | undefined;
+  /** The app role's connections (client backends), idle ones included, sampled. */
+  backendsMax: number | undefined;
+  /** Parallel query workers running for the app role's statements (they are not connections). */
+  workersMax: number | undefined;
+  workersMean: number | undefined;
+  /** Connections the app's pg pool itself had open (pool.totalCount), sampled. */
+  poolMax: number;
 }
 
 export interface FairnessRun {
@@ -221,6 +228,9 @@ class Sampler {
   private held: number[] = [];
   private waiting: number[] = [];
   private connections: number[] = [];
+  private backends: number[] = [];
+  private workers: number[] = [];
+  private pool: number[] = [];
   private timer?: NodeJS.Timeout;
   private querying = false;
 
@@ -235,6 +245,9 @@ class Sampler {
     this.held = [];
     this.waiting = [];
     this.connections = [];
+    this.backends = [];
+    this.workers = [];
+    this.pool = [];
     this.timer = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
   }
 
@@ -248,6 +261,10 @@ class Sampler {
       waitingMax: Math.max(0, ...this.waiting),
       connectionsMax: seen ? Math.max(...this.connections) : undefined,
       connectionsMean: seen ? mean(this.connections) : undefined,
+      backendsMax: seen ? Math.max(...this.backends) : undefined,
+      workersMax: seen ? Math.max(...this.workers) : undefined,
+      workersMean: seen ? mean(this.workers) : undefined,
+      poolMax: Math.max(0, ...this.pool),
     };
   }
 
@@ -255,15 +272,24 @@ class Sampler {
     const stats = appFactory()?.stats();
     this.held.push(stats?.held[this.noisyId] ?? 0);
     this.waiting.push(stats?.waiting ?? 0);
+    this.pool.push(appPool().totalCount);
     if (this.querying) return;
     this.querying = true;
     this.monitor
-      .query<{ busy: number }>(
-        `SELECT count(*)::int AS busy FROM pg_stat_activity WHERE datname = $1 AND usename = $2 AND state IN ('active', 'idle in transaction')`,
+      .query<{ busy: number; backends: number; workers: number }>(
+        // Parallel workers show up under the leader's role: counted apart, they are not connections.
+        `SELECT (count(*) FILTER (WHERE backend_type = 'client backend' AND state IN ('active', 'idle in transaction')))::int AS busy,
+                (count(*) FILTER (WHERE backend_type = 'client backend'))::int AS backends,
+                (count(*) FILTER (WHERE backend_type = 'parallel worker'))::int AS workers
+           FROM pg_stat_activity WHERE datname = $1 AND usename = $2`,
         [this.database, this.appRole],
       )
       .then(
-        ({ rows }) => this.connections.push(rows[0]!.busy),
+        ({ rows }) => {
+          this.connections.push(rows[0]!.busy);
+          this.backends.push(rows[0]!.backends);
+          this.workers.push(rows[0]!.workers);
+        },
         () => undefined,
       )
       .finally(() => (this.querying = false));
