@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { Prisma, PrismaClient } from '../db/generated/client';
 import { tenantStorage, TenantContextMissingError, type ContextStore, type Plan, type Workload } from './context';
-import { StatementTimeoutError } from './errors';
+import { StatementTimeoutError, TenantBusyError } from './errors';
 import { FairShare } from './fair-share';
 import { tenantScope } from './scope';
 import { assertTenantId, ScopedPool, type Binding, type Checkout, type ConnectionSource, type TenantDbMode } from './tenant-pool';
@@ -328,7 +328,7 @@ class Handle {
       if (!items.every((item) => item instanceof Deferred)) throw new Error('$transaction([...]) takes operations of this same tenant client.');
       if (open) return items.reduce<Promise<unknown[]>>(async (results, item) => [...(await results), await item.build(open)], Promise.resolve([]));
       return this.factory.withSlot(this.terms, (slot) =>
-        slot.client.$transaction(items.map((item) => item.build(slot.client)) as never, transactionOptions(options) as never),
+        slot.client.$transaction(items.map((item) => item.build(slot.client)) as never, transactionOptions(options, slot.lease!) as never),
       );
     }
     if (typeof work !== 'function') throw new Error('$transaction() takes a function or an array of operations.');
@@ -340,18 +340,23 @@ class Handle {
       return slot.client.$transaction((tx) => {
         const guarded = guardTransaction(tx as TenantTransaction, lease);
         return store ? tenantStorage.run({ ...store, transaction: guarded }, () => body(guarded)) : body(guarded);
-      }, transactionOptions(options) as never);
+      }, transactionOptions(options, lease) as never);
     });
   }
 }
 
 /**
- * Prisma's `maxWait` (2 s by default) bounds how long a transaction waits for its connection. The
- * slot is already this tenant's — the fair wait happened before — so only a connection the pool
- * has to open is left to wait for: give it the pool's own connection timeout, not less.
+ * Defaults for Prisma's transaction options, where the caller gave none:
+ *  - `maxWait` (Prisma: 2 s) bounds the wait for a connection. The slot is already this tenant's —
+ *    the fair wait happened before — so only a connection the pool must open is left: 5 s, the
+ *    pool's own connection timeout.
+ *  - `timeout` (Prisma: 5 s) bounds the whole transaction. Shorter than the plan's statement
+ *    timeout, it would end a legitimate transaction (one waiting on a row lock, say) with Prisma's
+ *    "expired transaction" instead of the plan's limit: the statement timeout plus 5 s.
  */
-function transactionOptions(options: unknown): Record<string, unknown> {
-  return { maxWait: 5_000, ...(options as Record<string, unknown> | undefined) };
+function transactionOptions(options: unknown, lease: Lease): Record<string, unknown> {
+  const limit = lease.terms.statementTimeoutMs;
+  return { maxWait: 5_000, timeout: limit > 0 ? limit + 5_000 : 5_000, ...(options as Record<string, unknown> | undefined) };
 }
 
 /** The transaction object a service receives: the unsafe methods withheld, dead after its lease. */
@@ -384,8 +389,18 @@ export interface TenantClientFactoryOptions {
   maxQueued?: number;
   /** Told about every statement timeout (default: one JSON line on stderr). */
   onStatementTimeout?: (event: StatementTimeoutEvent) => void;
+  /** Told about every TenantBusyError (default: one JSON line on stderr). */
+  onBusy?: (event: BusyEvent) => void;
   /** Told when a slot is leased to a tenant and when it comes back (tests, telemetry). */
   onLease?: (event: LeaseEvent) => void;
+}
+
+export interface BusyEvent {
+  tenantId: string;
+  requestId?: string;
+  plan: Plan;
+  share: number;
+  waitedMs: number;
 }
 
 export interface LeaseEvent {
@@ -422,6 +437,7 @@ function createCore(options: TenantClientFactoryOptions) {
     batch: { ...DEFAULT_POLICY.statementTimeoutMs.batch, ...options.policy?.statementTimeoutMs?.batch },
   };
   const onTimeout = options.onStatementTimeout ?? ((event: StatementTimeoutEvent) => console.error(JSON.stringify({ level: 'warn', msg: 'statement timeout', ...event })));
+  const onBusy = options.onBusy ?? ((event: BusyEvent) => console.error(JSON.stringify({ level: 'warn', msg: 'tenant busy', ...event })));
 
   return {
     mode,
@@ -451,6 +467,10 @@ function createCore(options: TenantClientFactoryOptions) {
           }
         });
       } catch (error) {
+        if (error instanceof TenantBusyError) {
+          const { share, waitedMs } = error;
+          onBusy({ tenantId: terms.tenantId, requestId: terms.requestId ?? tenantStorage.getStore()?.requestId, plan: terms.plan, share, waitedMs });
+        }
         if (limitMs > 0 && isStatementTimeout(error)) {
           const requestId = terms.requestId ?? tenantStorage.getStore()?.requestId;
           onTimeout({ tenantId: terms.tenantId, requestId, plan: terms.plan, workload: terms.workload, limitMs });

@@ -3,7 +3,7 @@ import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
 import { audit } from './audit';
-import type { TenantClient } from './client';
+import type { BusyEvent, TenantClient } from './client';
 import { TenantBusyError } from './errors';
 import { runInTenant, type TenantContext } from './index';
 import { tenantStorage } from './context';
@@ -65,9 +65,10 @@ async function appConnections(): Promise<{ active: number; idleInTransaction: nu
 
 describe('per-tenant share of the pool', () => {
   let clients: ReturnType<typeof tenantClients>;
+  const busy: BusyEvent[] = [];
   beforeAll(() => {
     // Pool of 10 → 8 slots; free may hold 2 of them, pro 4.
-    clients = tenantClients(database.current.urls.app, { poolSize: 10, queueWaitMs: 1_500, policy: { shares: { free: 2, pro: 4 } } });
+    clients = tenantClients(database.current.urls.app, { poolSize: 10, queueWaitMs: 1_500, policy: { shares: { free: 2, pro: 4 } }, onBusy: (event) => busy.push(event) });
   });
   afterAll(() => clients.close());
 
@@ -81,7 +82,7 @@ describe('per-tenant share of the pool', () => {
 
       const started = Date.now();
       let thirdSettled = false;
-      const third = clients.as(acme.id, (db) => db.customer.count(), { plan: 'free' }).finally(() => (thirdSettled = true));
+      const third = clients.as(acme.id, (db) => db.customer.count(), { plan: 'free', requestId: 'req-busy-1' }).finally(() => (thirdSettled = true));
       // Positive control, at the same moment: another tenant is served from the free slots while
       // the third operation is still waiting (ordering, not a wall-clock bound: CI may be loaded).
       const other = await clients.as(globex.id, (db) => db.customer.count(), { plan: 'free' });
@@ -92,6 +93,8 @@ describe('per-tenant share of the pool', () => {
       expect(error).toBeInstanceOf(TenantBusyError);
       expect(error).toMatchObject({ code: 'tenant_busy', status: 503, share: 2, retryAfterSeconds: 2 });
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_450);
+      // One log line names the tenant and the request.
+      expect(busy).toContainEqual(expect.objectContaining({ tenantId: acme.id, requestId: 'req-busy-1', plan: 'free', share: 2 }));
     } finally {
       gate.open();
       await Promise.all(held.map((h) => h.done));

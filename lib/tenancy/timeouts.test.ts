@@ -135,3 +135,46 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('statement timeouts by
     expect(withLimit).toBe(mode === 'pipelined' ? 4 : 8);
   });
 });
+
+describe('the transaction as a whole', () => {
+  const database = setupTestDatabase();
+  let acme: SeededTenant;
+  beforeAll(async () => {
+    acme = await seedTenant(database.current.urls.ops, 'acme');
+  });
+
+  it('may last as long as the plan’s statement limit plus 5 s (Prisma’s own default would end it at 5 s)', { timeout: 30_000 }, async () => {
+    const clients = tenantClients(database.current.urls.app, { policy: { statementTimeoutMs: { interactive: { pro: 3_000 } } } });
+    try {
+      // 5.5 s between two statements, each well under the limit: within 3 + 5 s.
+      const count = await clients.as(
+        acme.id,
+        (db) =>
+          db.$transaction(async (tx) => {
+            await tx.customer.count();
+            await new Promise((resolve) => setTimeout(resolve, 5_500));
+            return tx.customer.count();
+          }),
+        { plan: 'pro' },
+      );
+      expect(count).toBe(acme.customerIds.length);
+      // A caller's own timeout still wins.
+      await expect(
+        clients.as(
+          acme.id,
+          (db) =>
+            db.$transaction(
+              async (tx) => {
+                await new Promise((resolve) => setTimeout(resolve, 700));
+                return tx.customer.count();
+              },
+              { timeout: 300 },
+            ),
+          { plan: 'pro' },
+        ),
+      ).rejects.toThrow(/expired|timeout/i);
+    } finally {
+      await clients.close();
+    }
+  });
+});
