@@ -11,6 +11,12 @@ export interface CpuSnapshot {
   nodeMicros: number;
   /** CPU ticks per PostgreSQL process of our cluster, by pid. */
   postgresTicks: Map<number, number> | undefined;
+  /**
+   * CPU ticks of the postmaster's children that have exited and been reaped (its cutime + cstime):
+   * short-lived processes — parallel query workers, a backend that came and went — that no
+   * snapshot ever saw alive.
+   */
+  postgresReapedTicks: number | undefined;
   machine: { busyTicks: number; totalTicks: number } | undefined;
 }
 
@@ -34,6 +40,8 @@ function readClockTicks(): number {
 interface ProcessStat {
   ppid: number;
   ticks: number;
+  /** Of its children that have exited and been waited for. */
+  childTicks: number;
 }
 
 function readProcessStat(pid: number): ProcessStat | undefined {
@@ -41,7 +49,7 @@ function readProcessStat(pid: number): ProcessStat | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may contain spaces and parentheses; the fixed fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), childTicks: Number(fields[13]) + Number(fields[14]) };
   } catch {
     return undefined; // the process ended between listing and reading
   }
@@ -88,6 +96,7 @@ export function snapshotCpu(postmaster: number | undefined): CpuSnapshot {
   return {
     nodeMicros: usage.user + usage.system,
     postgresTicks: postmaster === undefined ? undefined : readPostgresTicks(postmaster),
+    postgresReapedTicks: postmaster === undefined ? undefined : readProcessStat(postmaster)?.childTicks,
     machine: readMachineTicks(),
   };
 }
@@ -95,10 +104,15 @@ export function snapshotCpu(postmaster: number | undefined): CpuSnapshot {
 export function cpuBetween(start: CpuSnapshot, end: CpuSnapshot): CpuUsage {
   let postgresMs: number | undefined;
   if (start.postgresTicks && end.postgresTicks) {
-    // Per pid, so a backend that started inside the window counts from zero and one that ended
-    // simply drops out (idle pools never close connections during a run: idleTimeoutMillis 0).
+    // Per pid, so a process that started inside the window counts from zero. One that ended is
+    // counted through the postmaster's reaped-children total (all of its life), less what the
+    // start snapshot had already seen of it.
     let ticks = 0;
     for (const [pid, endTicks] of end.postgresTicks) ticks += endTicks - (start.postgresTicks.get(pid) ?? 0);
+    if (start.postgresReapedTicks !== undefined && end.postgresReapedTicks !== undefined) {
+      ticks += end.postgresReapedTicks - start.postgresReapedTicks;
+      for (const [pid, startTicks] of start.postgresTicks) if (!end.postgresTicks.has(pid)) ticks -= startTicks;
+    }
     postgresMs = (ticks * 1000) / TICKS_PER_SECOND;
   }
   const machine =

@@ -31,7 +31,8 @@ export function fairnessConsole(fairness: FairnessResults): string[] {
   for (const [i, run] of fairness.runs.entries()) {
     lines.push(
       `  run ${i + 1}: A p50 ${ms(run.quiet.p50Ms)} → ${ms(run.loaded.p50Ms)} ms, p99 ${ms(run.quiet.p99Ms)} → ${ms(run.loaded.p99Ms)} ms (${times(p99Ratio(run))}); ` +
-        `B ${run.noisy.completed} reports, ${run.noisy.busy} busy, held ≤ ${run.noisy.heldMax} slots, app connections ≤ ${optional(run.noisy.connectionsMax)}`,
+        `B ${run.noisy.completed} reports, ${run.noisy.busy} busy (${run.noisy.busyOperations} statements), held ≤ ${run.noisy.heldMax} slots, ` +
+        `app connections ≤ ${optional(run.noisy.connectionsMax)}, parallel workers ≤ ${optional(run.noisy.workersMax)}`,
     );
   }
   return lines;
@@ -46,7 +47,7 @@ function runRow(run: FairnessRun, index: number): string[] {
     times(p99Ratio(run)),
     `${integer(run.quiet.opsPerSecond)} → ${integer(run.loaded.opsPerSecond)}`,
     `${noisy.completed} (${(noisy.completed / noisy.seconds).toFixed(1)}/s)`,
-    `${noisy.busy} / ${noisy.failed + noisy.wrong}`,
+    `${noisy.busy} (${noisy.busyOperations} statements) / ${noisy.failed + noisy.wrong}`,
     `${noisy.heldMax} (mean ${noisy.heldMean.toFixed(1)})`,
     `${optional(run.quietConnectionsMax)} → ${optional(noisy.connectionsMax)} (mean ${optional(noisy.connectionsMean, 1)})`,
     `${optional(noisy.backendsMax)} / ${noisy.poolMax}`,
@@ -97,7 +98,8 @@ function reading(report: BenchReport, fairness: FairnessResults, share: number):
   }
   if (busy > 0) {
     bullets.push(
-      `**B's overflow was refused, not absorbed.** ${integer(busy)} of B's reports failed with \`TenantBusyError\` after waiting ${fairness.app.queueWaitMs / 1000} s ` +
+      `**B's overflow was refused, not absorbed.** ${integer(busy)} of B's reports (${integer(sum(fairness.runs.map((run) => run.noisy.busyOperations)))} statements) ` +
+        `failed with \`TenantBusyError\` after waiting ${fairness.app.queueWaitMs / 1000} s ` +
         "in B's own queue: 16 reports of 5 statements each are more than B's share can run within the bounded wait.",
     );
   }
@@ -109,12 +111,13 @@ export function fairnessSection(report: BenchReport, fairness: FairnessResults):
   const share = Math.min(fairness.app.shares[fairness.plan] ?? Number.NaN, fairness.app.poolSize - fairness.app.reserved);
   const completed = sum(fairness.runs.map((run) => run.noisy.completed));
   const busy = sum(fairness.runs.map((run) => run.noisy.busy));
+  const busyOperations = sum(fairness.runs.map((run) => run.noisy.busyOperations));
   const failed = sum(fairness.runs.map((run) => run.noisy.failed + run.noisy.wrong));
   const firstError = fairness.runs.map((run) => run.noisy.firstError).find((error) => error !== undefined);
   const checked = sum(fairness.runs.map((run) => run.quiet.operations + run.loaded.operations));
   const bad = sum(fairness.runs.flatMap((run) => [run.quiet, run.loaded].map((s) => s.correctness.foreignRows + s.correctness.wrongAnswers + s.correctness.errors)));
   const shares = Object.entries(fairness.app.shares).map(([plan, n]) => `${plan} ${n}`).join(', ');
-  const header = ['Run', 'A alone: p50 / p99 ms', 'A beside B: p50 / p99 ms', 'p99 ratio', "A's lookups/s", 'B reports done', 'B refused (busy) / failed'];
+  const header = ['Run', 'A alone: p50 / p99 ms', 'A beside B: p50 / p99 ms', 'p99 ratio', "A's lookups/s", 'B reports done', 'B reports refused (busy) / failed'];
   header.push('B slots held, max', 'App connections busy, max (alone → beside B)', 'App connections: server / pool, max', 'Parallel workers, max');
   header.push('Beside B: Node / PG cores, machine busy');
   header.push('Other load');
@@ -136,7 +139,8 @@ export function fairnessSection(report: BenchReport, fairness: FairnessResults):
     table(header, ['r', ...header.slice(1).map((): 'r' => 'r')], fairness.runs.map(runRow)),
     '',
     `**A's p99 beside B ÷ alone: ${withRuns(ratios)} — target ≤ ${FAIRNESS_TARGET.p99Ratio}×: ${verdictOf(ratios.median <= FAIRNESS_TARGET.p99Ratio)}.** ` +
-      `B completed ${integer(completed)} reports in its loaded phases; ${integer(busy)} were refused with TenantBusyError and ${integer(failed)} failed otherwise` +
+      `B completed ${integer(completed)} reports in its loaded phases; ${integer(busy)} were refused with TenantBusyError ` +
+      `(${integer(busyOperations)} of B's statements refused, as the app logged them) and ${integer(failed)} failed otherwise` +
       `${firstError ? ` (first: \`${firstError}\`)` : ''}. Every report's totals are checked against the generator's; ${integer(checked)} of A's answers checked, ${bad} wrong.`,
     '',
     ...reading(report, fairness, share).map((bullet) => `- ${bullet}`),

@@ -41,6 +41,8 @@ export interface NoisyFigures {
   completed: number;
   /** Reports refused because one of their statements waited past the bounded queue wait. */
   busy: number;
+  /** B's operations (statements) refused with TenantBusyError: the app's "tenant busy" log lines. */
+  busyOperations: number;
   failed: number;
   /** Reports whose totals differ from what the seed generated: another tenant's rows, or a bug. */
   wrong: number;
@@ -161,6 +163,29 @@ const asTenant = <T>(tenant: { id: string }, work: () => Promise<T>) => runInTen
 /** The app's factory, as lib/tenancy/index.ts keeps it on globalThis (it exports no accessor). */
 const appFactory = () => (globalThis as { bulkheadTenantClients?: TenantClientFactory }).bulkheadTenantClients;
 
+/**
+ * The app's factory logs every TenantBusyError as one JSON line on stderr (lib/tenancy's default
+ * onBusy). Counted per tenant here rather than printed: hundreds of them would bury the run's log.
+ */
+function countBusyLines(): Map<string, number> {
+  const counts = new Map<string, number>();
+  const print = console.error.bind(console);
+  console.error = (...args: unknown[]) => {
+    const [line] = args;
+    if (args.length === 1 && typeof line === 'string' && line.includes('"msg":"tenant busy"')) {
+      try {
+        const { tenantId } = JSON.parse(line) as { tenantId: string };
+        counts.set(tenantId, (counts.get(tenantId) ?? 0) + 1);
+        return;
+      } catch {
+        // not the line we know: print it
+      }
+    }
+    print(...args);
+  };
+  return counts;
+}
+
 /** A's client: every operation its own runInTenant(), as every request of the app is. */
 function appVariant(): Variant {
   let checkouts = 0;
@@ -182,15 +207,23 @@ class NoisyReports {
   private running = false;
   private loops: Promise<void>[] = [];
   private started = 0;
+  private busyLinesBefore = 0;
   counts = { completed: 0, busy: 0, failed: 0, wrong: 0, firstError: undefined as string | undefined };
 
   constructor(
     private readonly tenant: FairnessDataset['noisy'],
     private readonly concurrency: number,
+    private readonly busyLines: Map<string, number>,
   ) {}
+
+  /** B's operations refused since start(). */
+  busyOperations(): number {
+    return (this.busyLines.get(this.tenant.id) ?? 0) - this.busyLinesBefore;
+  }
 
   start(): void {
     this.counts = { completed: 0, busy: 0, failed: 0, wrong: 0, firstError: undefined };
+    this.busyLinesBefore = this.busyLines.get(this.tenant.id) ?? 0;
     this.running = true;
     this.started = performance.now();
     this.loops = Array.from({ length: this.concurrency }, () => this.loop());
@@ -313,7 +346,8 @@ async function measureFairness({ config, dataset, postmaster, monitorUrl, databa
   const settings = env();
   const variant = appVariant();
   const picker = new TenantPicker([dataset.quiet]);
-  const noisy = new NoisyReports(dataset.noisy, config.fairness.reports);
+  const busyLines = countBusyLines();
+  const noisy = new NoisyReports(dataset.noisy, config.fairness.reports, busyLines);
   const monitor = new pg.Client({ connectionString: monitorUrl });
   await monitor.connect();
   const sampler = new Sampler(monitor, dataset.noisy.id, database, appRole);
@@ -347,7 +381,7 @@ async function measureFairness({ config, dataset, postmaster, monitorUrl, databa
         const sampled = sampler.stop();
         const seconds = await noisy.stop();
         await settled(dataset.noisy.id);
-        return { loaded, noisy: { seconds, ...noisy.counts, ...sampled } };
+        return { loaded, noisy: { seconds, ...noisy.counts, busyOperations: noisy.busyOperations(), ...sampled } };
       };
       // Alternate which comes first, so drift does not always favour the same side.
       let quietSide: Awaited<ReturnType<typeof timeQuiet>>;

@@ -41,7 +41,8 @@ export interface ManyRun {
   coldStart: CellSummary;
   clientsAfterColdStart: number;
   cells: ManyCell[];
-  memory: { baseline: MemoryFigures; after: MemoryFigures; peakRssMb: number; exact: boolean };
+  /** After a full collection: at the baseline, once the cold start has built the slots, and after the workload. */
+  memory: { baseline: MemoryFigures; afterColdStart: MemoryFigures; after: MemoryFigures; peakRssMb: number; exact: boolean };
   /** What the factory holds once the workload is over. */
   clientsBuilt: number;
   slots: number;
@@ -98,6 +99,7 @@ async function measureTenantCount({ config, variantOptions, tenants, count, post
       await runWindow({ variant: bulkhead, workload: 'lookup', picker: pickers.uniform, concurrency: 8, durationMs: COLD_START_MS, seed: 1, postmaster }),
     );
     const clientsAfterColdStart = bulkhead.clientsHeld();
+    const afterColdStart = settledMemory();
     log(
       `cold start: ${coldStart.operations} lookups in the first ${COLD_START_MS / 1000} s, p50 ${coldStart.p50Ms.toFixed(2)} ms, ` +
         `p99 ${coldStart.p99Ms.toFixed(1)} ms; ${clientsAfterColdStart} PrismaClients built.`,
@@ -125,7 +127,7 @@ async function measureTenantCount({ config, variantOptions, tenants, count, post
       coldStart,
       clientsAfterColdStart,
       cells,
-      memory: { baseline: memoryBaseline, after, peakRssMb: process.resourceUsage().maxRSS / 1024, exact: heapFiguresAreExact },
+      memory: { baseline: memoryBaseline, afterColdStart, after, peakRssMb: process.resourceUsage().maxRSS / 1024, exact: heapFiguresAreExact },
       clientsBuilt: bulkhead.clientsHeld(),
       slots: stats?.slots ?? Number.NaN,
       tenantsTracked: stats?.tenants ?? Number.NaN,
