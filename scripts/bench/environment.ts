@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,17 @@ export interface MachineInfo {
   node: string;
   /** V8's old-space limit: what a thousand per-tenant clients must fit into. */
   heapLimitMb: number;
+  /** A kernel DAMON monitor is on (it may page idle memory out): RSS then moves between runs. */
+  proactiveReclaim: boolean;
+}
+
+function damonIsOn(): boolean {
+  try {
+    const root = '/sys/kernel/mm/damon/admin/kdamonds';
+    return readdirSync(root).some((entry) => /^\d+$/.test(entry) && readFileSync(path.join(root, entry, 'state'), 'utf8').trim() === 'on');
+  } catch {
+    return false;
+  }
 }
 
 export function describeMachine(): MachineInfo {
@@ -29,6 +41,7 @@ export function describeMachine(): MachineInfo {
     os: `${os.type()} ${os.release()} (${os.arch()})`,
     node: process.version,
     heapLimitMb: v8.getHeapStatistics().heap_size_limit / 2 ** 20,
+    proactiveReclaim: damonIsOn(),
   };
 }
 

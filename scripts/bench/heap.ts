@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -38,6 +39,22 @@ export interface MemoryFigures {
   heapUsedMb: number;
   externalMb: number;
   rssMb: number;
+  /**
+   * RSS split as the kernel counts it (/proc/self/status): anonymous memory (what the process
+   * allocated) and file pages (mapped code and libraries, which the kernel may drop and re-read at
+   * will — on a machine running a proactive reclaimer, RSS moves with it). Undefined off Linux.
+   */
+  rssAnonMb: number | undefined;
+  rssFileMb: number | undefined;
+}
+
+function readStatusKb(field: string): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Heap used, external memory and RSS after a full collection. */
@@ -45,5 +62,13 @@ export function settledMemory(): MemoryFigures {
   collectGarbage();
   const { heapUsed, external, rss } = process.memoryUsage();
   const mb = (bytes: number) => bytes / 2 ** 20;
-  return { heapAndExternalMb: mb(heapUsed + external), heapUsedMb: mb(heapUsed), externalMb: mb(external), rssMb: mb(rss) };
+  const kbToMb = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
+  return {
+    heapAndExternalMb: mb(heapUsed + external),
+    heapUsedMb: mb(heapUsed),
+    externalMb: mb(external),
+    rssMb: mb(rss),
+    rssAnonMb: kbToMb(readStatusKb('RssAnon')),
+    rssFileMb: kbToMb(readStatusKb('RssFile')),
+  };
 }

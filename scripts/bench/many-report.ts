@@ -16,6 +16,18 @@ const growth = (run: ManyRun) => ({
 const spread = (small: number, large: number) => Math.abs(large - small) / small;
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
+/** Anonymous RSS beside total RSS: the part of RSS a reclaimer of file pages does not move. */
+function anonNote(smallest: ManyRun, largest: ManyRun): string | undefined {
+  const [small, large] = [smallest.memory.after.rssAnonMb, largest.memory.after.rssAnonMb];
+  if (small === undefined || large === undefined) return undefined;
+  return `anonymous RSS ${mb(small)} vs ${mb(large)}, ${(spread(small, large) * 100).toFixed(1)}%`;
+}
+
+const anonGrowth = (run: ManyRun) =>
+  run.memory.after.rssAnonMb === undefined || run.memory.baseline.rssAnonMb === undefined
+    ? 'n/a'
+    : `${mb(run.memory.baseline.rssAnonMb)} → ${mb(run.memory.after.rssAnonMb)} (${signedMb(run.memory.after.rssAnonMb - run.memory.baseline.rssAnonMb)})`;
+
 function targetCellsOf(run: ManyRun): ManyCell[] {
   return WORKLOADS.map((workload) =>
     run.cells.find((cell) => cell.access === MANY_TARGET.access && cell.concurrency === MANY_TARGET.concurrency && cell.workload === workload.key),
@@ -52,6 +64,7 @@ export function manyTargets(report: BenchReport, many: ManyTenantsResults): Targ
         target: `Memory, ${pair}: RSS ${within}`,
         figure: `${mb(smallest.memory.after.rssMb)} vs ${mb(largest.memory.after.rssMb)} (${(rss * 100).toFixed(1)}%)`,
         verdict: verdictOf(rss <= MANY_TARGET.memorySpread),
+        note: anonNote(smallest, largest),
       },
     );
   }
@@ -120,6 +133,7 @@ function memoryRow(run: ManyRun): string[] {
     `${mb(baseline.heapUsedMb)} + ${mb(baseline.externalMb)} → ${mb(after.heapUsedMb)} + ${mb(after.externalMb)}`,
     `${signedMb(afterColdStart.heapAndExternalMb - baseline.heapAndExternalMb)} / ${signedMb(afterColdStart.rssMb - baseline.rssMb)}`,
     `${mb(baseline.rssMb)} → ${mb(after.rssMb)} (${signedMb(g.rss)})`,
+    anonGrowth(run),
     mb(peakRssMb),
     `${run.clientsBuilt} of ${run.slots}`,
     integer(run.tenantsTracked),
@@ -148,7 +162,7 @@ export function manySection(report: BenchReport, many: ManyTenantsResults): stri
   header.push('p99 ms (unscoped → Bulkhead)', 'p99 ratio', 'Bulkhead Node µs/op (Δ)', 'Bulkhead PG µs/op (Δ)', 'Other load', 'Checked / bad');
   const rows = many.runs.flatMap((run) => run.cells.map((cell) => cellRow(run, cell)));
   const memoryHeader = ['Tenants', 'Distinct tenants touched', 'Heap used + external: baseline → after', 'Heap used + external, apart'];
-  memoryHeader.push('Growth once the slots are built: heap + external / RSS', 'RSS: baseline → after', 'Peak RSS');
+  memoryHeader.push('Growth once the slots are built: heap + external / RSS', 'RSS: baseline → after', 'Anonymous RSS: baseline → after', 'Peak RSS');
   memoryHeader.push('PrismaClients built', 'Tenants with state after');
   const zipf = many.runs.map((run) => `${Math.round((many.zipfTop10[run.tenants] ?? 0) * 100)}% among ${integer(run.tenants)}`).join(', ');
   const other = Math.max(0, ...many.runs.flatMap((run) => run.cells.flatMap((cell) => [cell.bulkhead.pooled.otherCores ?? 0, cell.baseline.pooled.otherCores ?? 0])));
@@ -178,7 +192,10 @@ export function manySection(report: BenchReport, many: ManyTenantsResults): stri
     "Measured in each process after a full collection: at its baseline (factory and unscoped client created, the unscoped client warmed, no tenant operation yet) " +
       "and after its whole workload; also right after the cold start (below), when the slots' PrismaClients exist but few tenants have come by. " +
       'Every process loads the same sample of order ids (all tenants), so only the number of tenants drawn from differs. ' +
-      '*Tenants with state after*: tenants the factory still keeps anything for once the work is done (its fair-share queues exist only while a tenant holds or waits for a slot).',
+      '*Tenants with state after*: tenants the factory still keeps anything for once the work is done (its fair-share queues exist only while a tenant holds or waits for a slot). ' +
+      "*Anonymous RSS* is the memory the process allocated; the rest of RSS is mapped files (code, libraries, Prisma's engine), pages the kernel may drop " +
+      'and read again at will' +
+      (report.machine.proactiveReclaim ? ' — this machine runs a proactive reclaimer (a DAMON monitor was on), which does, so total RSS moves between runs.' : '.'),
     '',
     table(memoryHeader, memoryHeader.map((): 'r' => 'r'), many.runs.map(memoryRow)),
     '',
