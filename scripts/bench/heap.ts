@@ -38,6 +38,8 @@ export interface MemoryFigures {
   heapAndExternalMb: number;
   heapUsedMb: number;
   externalMb: number;
+  /** What V8 keeps committed for its heap (heapTotal): after a collection, the pages it did not give back. */
+  heapTotalMb: number;
   rssMb: number;
   /**
    * RSS split as the kernel counts it (/proc/self/status): anonymous memory (what the process
@@ -60,13 +62,14 @@ function readStatusKb(field: string): number | undefined {
 /** Heap used, external memory and RSS after a full collection. */
 export function settledMemory(): MemoryFigures {
   collectGarbage();
-  const { heapUsed, external, rss } = process.memoryUsage();
+  const { heapUsed, heapTotal, external, rss } = process.memoryUsage();
   const mb = (bytes: number) => bytes / 2 ** 20;
   const kbToMb = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
   return {
     heapAndExternalMb: mb(heapUsed + external),
     heapUsedMb: mb(heapUsed),
     externalMb: mb(external),
+    heapTotalMb: mb(heapTotal),
     rssMb: mb(rss),
     rssAnonMb: kbToMb(readStatusKb('RssAnon')),
     rssFileMb: kbToMb(readStatusKb('RssFile')),

@@ -134,6 +134,7 @@ function memoryRow(run: ManyRun): string[] {
     `${signedMb(afterColdStart.heapAndExternalMb - baseline.heapAndExternalMb)} / ${signedMb(afterColdStart.rssMb - baseline.rssMb)}`,
     `${mb(baseline.rssMb)} → ${mb(after.rssMb)} (${signedMb(g.rss)})`,
     anonGrowth(run),
+    `${mb(baseline.heapTotalMb)} → ${mb(after.heapTotalMb)}`,
     mb(peakRssMb),
     `${run.clientsBuilt} of ${run.slots}`,
     integer(run.tenantsTracked),
@@ -162,7 +163,8 @@ export function manySection(report: BenchReport, many: ManyTenantsResults): stri
   header.push('p99 ms (unscoped → Bulkhead)', 'p99 ratio', 'Bulkhead Node µs/op (Δ)', 'Bulkhead PG µs/op (Δ)', 'Other load', 'Checked / bad');
   const rows = many.runs.flatMap((run) => run.cells.map((cell) => cellRow(run, cell)));
   const memoryHeader = ['Tenants', 'Distinct tenants touched', 'Heap used + external: baseline → after', 'Heap used + external, apart'];
-  memoryHeader.push('Growth once the slots are built: heap + external / RSS', 'RSS: baseline → after', 'Anonymous RSS: baseline → after', 'Peak RSS');
+  memoryHeader.push('Growth once the slots are built: heap + external / RSS', 'RSS: baseline → after', 'Anonymous RSS: baseline → after');
+  memoryHeader.push('V8 heap committed (heapTotal): baseline → after', 'Peak RSS');
   memoryHeader.push('PrismaClients built', 'Tenants with state after');
   const zipf = many.runs.map((run) => `${Math.round((many.zipfTop10[run.tenants] ?? 0) * 100)}% among ${integer(run.tenants)}`).join(', ');
   const other = Math.max(0, ...many.runs.flatMap((run) => run.cells.flatMap((cell) => [cell.bulkhead.pooled.otherCores ?? 0, cell.baseline.pooled.otherCores ?? 0])));
@@ -195,7 +197,8 @@ export function manySection(report: BenchReport, many: ManyTenantsResults): stri
       '*Tenants with state after*: tenants the factory still keeps anything for once the work is done (its fair-share queues exist only while a tenant holds or waits for a slot). ' +
       "*Anonymous RSS* is the memory the process allocated; the rest of RSS is mapped files (code, libraries, Prisma's engine), pages the kernel may drop " +
       'and read again at will' +
-      (report.machine.proactiveReclaim ? ' — this machine runs a proactive reclaimer (a DAMON monitor was on), which does, so total RSS moves between runs.' : '.'),
+      (report.machine.proactiveReclaim ? ' — this machine runs a proactive reclaimer (a DAMON monitor was on), which does, so total RSS moves between runs. ' : '. ') +
+      '*V8 heap committed* is what V8 keeps for its heap after the collection: pages it used under load and did not give back, part of anonymous RSS.',
     '',
     table(memoryHeader, memoryHeader.map((): 'r' => 'r'), many.runs.map(memoryRow)),
     '',
