@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+
 import { defineConfig, devices } from '@playwright/test';
 
 // Browser tests run against a production build (`next build` first, see `npm run test:e2e`) served
@@ -8,6 +9,23 @@ import { defineConfig, devices } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const systemChromium = '/usr/bin/chromium';
+const QUIET = /security\/timing\.spec\.ts$/;
+
+const browser = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    executablePath: existsSync(systemChromium) ? systemChromium : undefined,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  },
+};
 
 export default defineConfig({
   testDir: 'e2e',
@@ -25,24 +43,10 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: {
-          executablePath: existsSync(systemChromium) ? systemChromium : undefined,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
-      },
-    },
+    { name: 'chromium', testIgnore: QUIET, use: browser },
+    // Timing measurements (e2e/security/timing.spec.ts) start once every other test has finished,
+    // so no other browser or request competes with them for the 2 cores.
+    { name: 'quiet', testMatch: QUIET, dependencies: ['chromium'], use: browser },
   ],
   webServer: {
     command: 'node --import tsx scripts/e2e-server.ts',

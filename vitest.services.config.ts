@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+
 import { defineConfig } from 'vitest/config';
 
 // `npm run test:services` only: tests of services this machine runs beside PostgreSQL (Redis).
@@ -9,7 +10,7 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.services.test.ts'],
-    exclude: ['node_modules/**', 'e2e/**', '.next/**', '.e2e/**', '.data/**'],
+    exclude: ['node_modules/**', 'packages/**', 'e2e/**', '.next/**', '.e2e/**', '.data/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -5,10 +5,12 @@ import Link from 'next/link';
 export default function Forbidden() {
   return (
     <main className="flex min-h-[60dvh] flex-col items-center justify-center px-6 text-center">
-      <p className="text-sm font-semibold text-amber-600">403</p>
-      <h1 className="mt-2 text-3xl font-bold tracking-tight text-slate-900">Not allowed for your role</h1>
-      <p className="mt-4 max-w-md text-slate-600">Your role in this workspace does not include this page. Ask an owner or admin if you need it.</p>
-      <Link href="/tenants" className="mt-8 text-sm font-semibold text-brand-600 hover:text-brand-700">
+      <p className="text-sm font-semibold text-warning">403</p>
+      <h1 className="mt-2 text-3xl font-bold tracking-tight text-foreground">Not allowed for your role</h1>
+      <p className="mt-4 max-w-md text-muted-foreground">
+        Your role in this workspace does not include this page. Ask an owner or admin if you need it.
+      </p>
+      <Link href="/tenants" className="mt-8 text-sm font-semibold text-primary hover:underline">
         Back to your workspaces
       </Link>
     </main>

@@ -4,12 +4,10 @@ import Link from 'next/link';
 export default function NotFound() {
   return (
     <main className="flex min-h-dvh flex-col items-center justify-center px-6 text-center">
-      <p className="text-sm font-semibold text-brand-600">404</p>
-      <h1 className="mt-2 text-3xl font-bold tracking-tight text-slate-900">Page not found</h1>
-      <p className="mt-4 max-w-md text-slate-600">
-        There is nothing here, or nothing you have access to.
-      </p>
-      <Link href="/" className="mt-8 text-sm font-semibold text-brand-600 hover:text-brand-700">
+      <p className="text-sm font-semibold text-primary">404</p>
+      <h1 className="mt-2 text-3xl font-bold tracking-tight text-foreground">Page not found</h1>
+      <p className="mt-4 max-w-md text-muted-foreground">There is nothing here, or nothing you have access to.</p>
+      <Link href="/" className="mt-8 text-sm font-semibold text-primary hover:underline">
         Back to the home page
       </Link>
     </main>

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContextOptions, type Page } from '@playwright/test';
+
 import { ACME, apiSession, discoverRecords, type KnownRecords } from './leaks/support/tenants';
 
 // Every workspace page, scanned by axe as the seeded Acme owner sees it (real volumes of data:
@@ -13,7 +14,13 @@ async function expectAccessible(page: Page, path: string) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
   expect(serious, `${path}\n${serious.join('\n')}`).toEqual([]);
 }
 
@@ -37,6 +44,9 @@ const WORKSPACE_PAGES: Array<[string, (r: KnownRecords) => string]> = [
   ['plan & usage', () => `${base}/settings/billing`],
   ['API keys', () => `${base}/settings/api-keys`],
   ['account', () => '/account'],
+  // The enrolment view (QR code, key, code form); the code page of a pending sign-in is scanned in
+  // e2e/flows/two-factor.spec.ts, which has a person half-way through signing in.
+  ['two-factor', () => '/account/two-factor'],
   ['workspaces', () => '/tenants?all=1'],
 ];
 

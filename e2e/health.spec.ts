@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+
 import pkg from '../package.json' with { type: 'json' };
 
 test('GET /api/health reports the app version and a reachable database', async ({ request }) => {

@@ -29,11 +29,40 @@ export const DEMO_TENANTS = [
  * development, tests and a demo deployment.
  */
 export const DEMO_API_KEYS = [
-  { tenant: 'acme', createdBy: 'alice@acme.test', name: 'Demo key (README examples)', scope: 'read_write', key: 'bk_demo_acme_read_write_0123456789abcdef' },
-  { tenant: 'globex', createdBy: 'bob@globex.test', name: 'Demo key (README examples)', scope: 'read_write', key: 'bk_demo_globex_read_write_0123456789abcdef' },
-  { tenant: 'acme', createdBy: 'alice@acme.test', name: 'Demo read-only key', scope: 'read', key: 'bk_demo_acme_read_only_0123456789abcdef' },
+  {
+    tenant: 'acme',
+    createdBy: 'alice@acme.test',
+    name: 'Demo key (README examples)',
+    scope: 'read_write',
+    key: 'bk_demo_acme_read_write_0123456789abcdef',
+  },
+  {
+    tenant: 'globex',
+    createdBy: 'bob@globex.test',
+    name: 'Demo key (README examples)',
+    scope: 'read_write',
+    key: 'bk_demo_globex_read_write_0123456789abcdef',
+  },
+  {
+    tenant: 'acme',
+    createdBy: 'alice@acme.test',
+    name: 'Demo read-only key',
+    scope: 'read',
+    key: 'bk_demo_acme_read_only_0123456789abcdef',
+  },
 ] as const;
 
 export function demoMode(): boolean {
   return process.env.NODE_ENV === 'development' || process.env.BULKHEAD_DEMO === '1';
 }
+
+/**
+ * Whether the demo API keys (`bk_demo_…`, public in the README) open anything. In production only
+ * on a deployment that says it is a demo (BULKHEAD_DEMO=1): a production database seeded by
+ * mistake must not answer to keys anyone can read. Development and tests accept them as before.
+ */
+export function demoApiKeysAccepted(): boolean {
+  return process.env.NODE_ENV !== 'production' || process.env.BULKHEAD_DEMO === '1';
+}
+
+export const DEMO_KEY_PREFIX = 'bk_demo_';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from './env';
+
+import { parseEnv, parseTrustProxyHops } from './env';
 
 // The pool and timeout settings are read once at start-up; a malformed one must stop it with the
 // variable's name and what is wrong, not surface later as a strange runtime failure.
@@ -17,7 +18,11 @@ describe('environment: pool shares and statement timeouts', () => {
   });
 
   it('reads plan=number lists in any order and with spaces', () => {
-    expect(parseEnv({ ...base, TENANT_POOL_SHARES: ' enterprise = 6, free=1 ,pro=3' }).TENANT_POOL_SHARES).toEqual({ free: 1, pro: 3, enterprise: 6 });
+    expect(parseEnv({ ...base, TENANT_POOL_SHARES: ' enterprise = 6, free=1 ,pro=3' }).TENANT_POOL_SHARES).toEqual({
+      free: 1,
+      pro: 3,
+      enterprise: 6,
+    });
   });
 
   it.each([
@@ -28,5 +33,23 @@ describe('environment: pool shares and statement timeouts', () => {
     ['DATABASE_POOL_RESERVED', '10', /DATABASE_POOL_RESERVED: must be smaller than DATABASE_POOL_SIZE/],
   ])('refuses %s=%s, naming it', (name, value, message) => {
     expect(() => parseEnv({ ...base, [name]: value })).toThrow(message);
+  });
+});
+
+describe('environment: trusted proxy hops', () => {
+  it('defaults to 0: the socket peer is the client', () => {
+    expect(parseEnv(base).TRUST_PROXY_HOPS).toBe(0);
+    expect(parseTrustProxyHops(undefined)).toBe(0);
+    expect(parseTrustProxyHops('')).toBe(0);
+  });
+
+  it('takes a whole number from 0 to 10', () => {
+    expect(parseEnv({ ...base, TRUST_PROXY_HOPS: '2' }).TRUST_PROXY_HOPS).toBe(2);
+    expect(parseTrustProxyHops('10')).toBe(10);
+  });
+
+  it.each(['-1', '11', '1.5', 'yes', 'true'])('refuses TRUST_PROXY_HOPS=%s, naming it', (value) => {
+    expect(() => parseEnv({ ...base, TRUST_PROXY_HOPS: value })).toThrow(/TRUST_PROXY_HOPS: must be a whole number from 0 to 10/);
+    expect(() => parseTrustProxyHops(value)).toThrow(/TRUST_PROXY_HOPS: must be a whole number from 0 to 10/);
   });
 });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-// One error type, two renderings (STYLE.md): route handlers render AppError as RFC 9457
+// One error type, two renderings: route handlers render AppError as RFC 9457
 // problem+json, server actions as an ActionResult the form shows inline. Another tenant's record is
 // always `not_found`, the same as a record that does not exist.
 
@@ -80,13 +80,16 @@ export function unavailableOf(error: unknown): Unavailable | undefined {
   const digest = typeof error === 'object' && error !== null ? (error as { digest?: unknown }).digest : undefined;
   const match = typeof digest === 'string' ? DIGEST.exec(digest) : null;
   if (!match) return undefined;
-  return match[1] === 'tenant_busy' ? { code: 'tenant_busy', share: Number(match[2]) } : { code: 'statement_timeout', limitMs: Number(match[2]) };
+  return match[1] === 'tenant_busy'
+    ? { code: 'tenant_busy', share: Number(match[2]) }
+    : { code: 'statement_timeout', limitMs: Number(match[2]) };
 }
 
 /** Gives a refusal its digest before it is rethrown towards an error boundary; other errors pass as they are. */
 export function withUnavailableDigest<E>(error: E): E {
   const refusal = unavailableOf(error);
-  if (refusal) (error as { digest?: string }).digest = `bulkhead:${refusal.code}:${refusal.code === 'tenant_busy' ? refusal.share : refusal.limitMs}`;
+  if (refusal)
+    (error as { digest?: string }).digest = `bulkhead:${refusal.code}:${refusal.code === 'tenant_busy' ? refusal.share : refusal.limitMs}`;
   return error;
 }
 
@@ -100,7 +103,8 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       // Name each unknown field, so a typo ("quantitiy") points at itself.
-      for (const unknown of issue.keys) (fields[[...issue.path, unknown].join('.')] ??= []).push('Unknown field; remove it or check its spelling.');
+      for (const unknown of issue.keys)
+        (fields[[...issue.path, unknown].join('.')] ??= []).push('Unknown field; remove it or check its spelling.');
       continue;
     }
     const key = issue.path.join('.') || 'form';

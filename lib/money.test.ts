@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { formatMoney, parseMoney, toDecimalString } from './money';
 
 describe('money', () => {

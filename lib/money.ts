@@ -1,6 +1,14 @@
 // One money type: integer minor units (cents) in the tenant's single currency. Parsing and
 // formatting live here and nowhere else.
 
+/**
+ * The largest amount anywhere — a price, a refund — in minor units: 1,000,000.00. Prices and
+ * amounts are PostgreSQL integers (at most 2,147,483,647), and an order line multiplies the price
+ * by up to 10,000; this bound keeps every single amount far inside the column, and it is the one
+ * definition the forms (lib/validation.ts) and the API (lib/api/schemas.ts) share.
+ */
+export const MAX_MONEY_MINOR = 100_000_000;
+
 /** Formats minor units as the tenant's currency, e.g. 123456 USD → "$1,234.56". */
 export function formatMoney(minor: number, currency: string, locale = 'en-US'): string {
   return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 100);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { parseMoney } from './money';
 
-// Reusable fields with messages a person can act on (STYLE.md: zod in layers — fields here,
-// per-operation schemas beside each action).
+import { MAX_MONEY_MINOR, parseMoney } from './money';
+
+// Reusable fields with messages a person can act on. Validation is layered: the fields live here,
+// and each operation's schema sits beside its action or route handler.
 
 export const id = (what: string) => z.uuid(`Choose a valid ${what}.`);
 
@@ -16,14 +17,36 @@ export const money = (label = 'Amount') =>
         ctx.addIssue({ code: 'custom', message: `${label} must be a number like 12.50.` });
         return z.NEVER;
       }
+      if (minor > MAX_MONEY_MINOR) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${label} must be at most ${(MAX_MONEY_MINOR / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}.`,
+        });
+        return z.NEVER;
+      }
       return minor;
     });
 
 export const positiveMoney = (label = 'Amount') => money(label).refine((minor) => minor > 0, `${label} must be more than zero.`);
 
-export const quantity = z.coerce.number({ message: 'Quantity must be a whole number.' }).int('Quantity must be a whole number.').min(1, 'Quantity must be at least 1.').max(10_000, 'Quantity must be at most 10,000.');
+// Bounds shared by the forms (which post text, hence z.coerce) and the API (JSON numbers): each
+// `…Of` takes the base number schema and adds the one definition of the bounds.
 
-export const version = z.coerce.number().int().min(1);
+export const MAX_QUANTITY = 10_000;
+export const quantityOf = (base: z.ZodNumber) =>
+  base
+    .int('Quantity must be a whole number.')
+    .min(1, 'Quantity must be at least 1.')
+    .max(MAX_QUANTITY, `Quantity must be at most ${MAX_QUANTITY.toLocaleString('en-US')}.`);
+export const quantity = quantityOf(z.coerce.number({ message: 'Quantity must be a whole number.' }));
+
+/** Optimistic-concurrency versions are PostgreSQL integers: a larger number is a stale version, not a database error. */
+export const MAX_VERSION = 2_147_483_647;
+export const versionOf = (base: z.ZodNumber, message = 'Give the version you read (optimistic concurrency).') =>
+  base.int(message).min(1, message).max(MAX_VERSION, message);
+/** The hidden version field of an edit form: only a damaged or hand-made form gets it wrong. */
+const STALE_FORM = 'This form is out of date. Reload the page and make your change again.';
+export const version = versionOf(z.coerce.number({ message: STALE_FORM }), STALE_FORM);
 
 /** Optional text: missing, empty or blank is stored as NULL. */
 export const optionalText = (max: number, label: string) =>

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 
 // Builds and serves the control app for the leak suite: a copy of this project in .e2e/control
@@ -14,14 +14,32 @@ const SKIP = new Set(['node_modules', '.next', '.data', '.e2e', '.git', 'test-re
 rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
 // Entry by entry: cpSync refuses to copy a folder into its own subfolder, even when filtered out.
-const { readdirSync } = await import('node:fs');
 for (const entry of readdirSync(root)) {
-  if (!SKIP.has(entry)) cpSync(path.join(root, entry), path.join(target, entry), { recursive: true, filter: (source) => !source.includes(`${path.sep}node_modules${path.sep}`) });
+  if (!SKIP.has(entry))
+    cpSync(path.join(root, entry), path.join(target, entry), {
+      recursive: true,
+      filter: (source) => !source.includes(`${path.sep}node_modules${path.sep}`),
+    });
 }
-symlinkSync(path.join(root, 'node_modules'), path.join(target, 'node_modules'), 'dir');
+// node_modules: the root's packages, linked one by one, except the workspace packages (packages/,
+// the isolation kit), which must resolve to the copy's own packages/ and not to the root's.
+const workspaceScopes = new Set(['@bulkhead']);
+mkdirSync(path.join(target, 'node_modules'));
+for (const entry of readdirSync(path.join(root, 'node_modules'))) {
+  if (!workspaceScopes.has(entry)) symlinkSync(path.join(root, 'node_modules', entry), path.join(target, 'node_modules', entry), 'dir');
+}
+for (const name of readdirSync(path.join(target, 'packages'))) {
+  const manifest = JSON.parse(readFileSync(path.join(target, 'packages', name, 'package.json'), 'utf8')) as { name: string };
+  mkdirSync(path.dirname(path.join(target, 'node_modules', manifest.name)), { recursive: true });
+  symlinkSync(path.join(target, 'packages', name), path.join(target, 'node_modules', manifest.name), 'dir');
+}
 cpSync(path.join(root, 'e2e', 'control', 'leaky-customers-page.tsx'), path.join(target, 'app', 't', '[tenant]', 'customers', 'page.tsx'));
 
-const build = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { cwd: target, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+const build = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
+  cwd: target,
+  stdio: 'inherit',
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+});
 if (build.status !== 0 || !existsSync(path.join(target, '.next'))) process.exit(build.status ?? 1);
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/e2e-server.ts'], {

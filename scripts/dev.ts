@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { migrate } from '../lib/db/migrate';
-import { authSecret } from '../lib/auth/secret';
-import { runtimeEnv } from './db/runtime-env';
-import { openLocalDatabase, type LocalDatabase } from './db/local';
 
-// `npm run dev`: a database, migrations, then `next dev` as the restricted runtime role. With
+import { authSecret } from '../lib/auth/secret';
+import { migrate } from '../lib/db/migrate';
+import { openLocalDatabase, type LocalDatabase } from './db/local';
+import { runtimeEnv } from './db/runtime-env';
+
+// `npm run dev`: a database, migrations, then Next.js in development mode as the restricted runtime
+// role, behind the front server that decides the client's address (scripts/serve.ts). With
 // DATABASE_URL set we use that server as it is (and migrate it when MIGRATION_DATABASE_URL is set
 // too). Ctrl-C stops Next and then PostgreSQL; nothing is left running.
 
@@ -26,7 +28,8 @@ async function main() {
   }
 
   // The app gets the runtime role only: never the owner's, the ops role's or the superuser's URL.
-  const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'dev', ...process.argv.slice(2)], {
+  // Arguments after `npm run dev --` go to the front server: -p <port>, -H <hostname>.
+  const next = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', '--dev', ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...runtimeEnv(appUrl), AUTH_SECRET: process.env.AUTH_SECRET ?? authSecret() },
   });

@@ -2,20 +2,30 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
+import { appUrlFile, mailFile } from '../e2e/support/handoff';
+import { startOAuthStub } from '../e2e/support/oauth-stub';
 import { opsUrlFile } from '../e2e/support/ops';
 import { migrate } from '../lib/db/migrate';
-import { runtimeEnv } from './db/runtime-env';
 import { dropDatabase, dropRoles, provisionDatabase } from '../lib/db/provision';
 import { seedDemo } from '../prisma/seed/demo';
+import { runtimeEnv } from './db/runtime-env';
 import { acquireServer } from './db/server';
 
 // The server Playwright tests run against: a fresh database on a throw-away PostgreSQL (or on
-// BOOTSTRAP_DATABASE_URL), migrated, then `next start` on the production build in .next as the
-// restricted runtime role. Playwright stops it with SIGTERM; we drop what we created.
+// BOOTSTRAP_DATABASE_URL), migrated, then the production build in .next as the restricted runtime
+// role, served through the front server (scripts/serve.ts) as `npm start` serves it. Playwright stops
+// it with SIGTERM; we drop what we created.
 //
-// The ops role's URL of this throw-away database goes to a file only the tests read
-// (.e2e/ops-<port>.url, mode 0600, removed with the database), never into the app's environment:
-// the busy-workspace case (e2e/leaks/busy.spec.ts) holds a row lock from outside the app.
+// What tests need and HTTP must never carry goes to files only the tests read (mode 0600, removed
+// with the database), never into the app's environment: the ops role's URL (.e2e/ops-<port>.url;
+// e2e/leaks/busy.spec.ts holds a row lock from outside the app), the runtime role's URL
+// (.e2e/app-<port>.url; e2e/security/client-address.spec.ts starts a second server on it), and the
+// mail the app sends (.e2e/mail-<port>.ndjson, MAIL_FILE: there is no dev outbox in production).
+//
+// TRUST_PROXY_HOPS=1: the tests play the one trusted proxy, so a request can come "from" any
+// address they choose (e2e/support/addresses.ts). BULKHEAD_DEMO=1: a demo deployment, where the
+// demo API keys work in production (the leak suite calls the API with them).
 
 const port = process.env.PORT ?? '3100';
 const log = (line: string) => console.log(`[e2e-server] ${line}`);
@@ -25,8 +35,10 @@ async function main() {
   const rolePrefix = `bulkhead_e${randomBytes(3).toString('hex')}`;
   const database = `${rolePrefix}_db`;
   const handoff = opsUrlFile(port);
+  const appHandoff = appUrlFile(port);
+  const mail = mailFile(port);
   const cleanup = async () => {
-    rmSync(handoff, { force: true });
+    for (const file of [handoff, appHandoff, mail]) rmSync(file, { force: true });
     await dropDatabase(server.bootstrapUrl, database).catch(() => {});
     await dropRoles(server.bootstrapUrl, rolePrefix).catch(() => {});
     await server.release();
@@ -39,19 +51,37 @@ async function main() {
     await seedDemo(db.urls.ops);
     mkdirSync(path.dirname(handoff), { recursive: true });
     writeFileSync(handoff, db.urls.ops, { mode: 0o600 });
+    writeFileSync(appHandoff, db.urls.app, { mode: 0o600 });
+    rmSync(mail, { force: true }); // mail of an earlier run is not this run's
     urls = db.urls;
   } catch (error) {
     await cleanup();
     throw error;
   }
-  log(`database ${database} ready; starting next on port ${port}`);
+  log(`database ${database} ready; starting the app on port ${port}`);
 
   // The control build's leaky page (e2e/control) needs a connection that bypasses RLS; only the
   // control server (scripts/control-server.ts) asks for it, and only its copied page reads it.
   const control = process.env.BULKHEAD_LEAK_CONTROL === '1' ? { CONTROL_LEAK_DATABASE_URL: urls.ops } : {};
-  const next = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], {
+  const appEnv: NodeJS.ProcessEnv = {
+    ...runtimeEnv(urls.app),
+    ...control,
+    NODE_ENV: 'production',
+    APP_URL: `http://127.0.0.1:${port}`,
+    AUTH_SECRET: randomBytes(33).toString('base64'),
+  };
+  delete appEnv.BULKHEAD_DEV_OUTBOX; // refused in production (lib/startup-checks.ts)
+  // "Continue with GitHub" against a local stub provider (there is no internet here): the app sees
+  // it as a GitHub Enterprise Server. Its consent page lets each test choose the identity.
+  const github = await startOAuthStub(Number(port) + 1000);
+  const oauthEnv = {
+    AUTH_GITHUB_ID: 'e2e-stub-client',
+    AUTH_GITHUB_SECRET: randomBytes(16).toString('hex'),
+    AUTH_GITHUB_ENTERPRISE_URL: github.url,
+  };
+  const next = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', '-p', port, '-H', '127.0.0.1'], {
     stdio: 'inherit',
-    env: { ...runtimeEnv(urls.app), ...control, NODE_ENV: 'production', BULKHEAD_DEV_OUTBOX: '1', APP_URL: `http://127.0.0.1:${port}`, AUTH_SECRET: randomBytes(33).toString('base64') },
+    env: { ...appEnv, ...oauthEnv, TRUST_PROXY_HOPS: '1', BULKHEAD_DEMO: '1', MAIL_FILE: mail },
   });
 
   let stopping = false;
@@ -62,6 +92,7 @@ async function main() {
       next.kill('SIGTERM');
       await new Promise((resolve) => next.once('exit', resolve));
     }
+    await github.close();
     await cleanup();
     process.exit(code);
   };

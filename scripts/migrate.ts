@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+
 import { migrate, MigrationError } from '../lib/db/migrate';
 import { openLocalDatabase } from './db/local';
 

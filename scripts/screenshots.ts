@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+
 import { chromium } from '@playwright/test';
 
 // Screenshots for the README (docs/screenshots/): the production build on a fresh seeded database,
@@ -22,12 +23,23 @@ async function waitForServer() {
 
 async function main() {
   mkdirSync('docs/screenshots', { recursive: true });
-  const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/e2e-server.ts'], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/e2e-server.ts'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: 'ignore',
+  });
   try {
     await waitForServer();
     const browser = await chromium.launch({
       executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
     await page.goto(`${base}/sign-in`);
@@ -50,7 +62,12 @@ async function main() {
     await page.screenshot({ path: 'docs/screenshots/landing.png' });
 
     // The same session in the dark colour scheme (the app follows the system's setting).
-    const dark = await browser.newPage({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, colorScheme: 'dark', storageState: await page.context().storageState() });
+    const dark = await browser.newPage({
+      viewport: { width: 1360, height: 860 },
+      deviceScaleFactor: 1,
+      colorScheme: 'dark',
+      storageState: await page.context().storageState(),
+    });
     await dark.goto(`${base}/t/acme`);
     await dark.getByTestId('stat-revenue-this-month').waitFor();
     await dark.screenshot({ path: 'docs/screenshots/dashboard-dark.png' });

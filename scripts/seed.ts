@@ -1,6 +1,8 @@
-import { parseArgs } from 'node:util';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+
 import pg from 'pg';
+
 import { generateCommerce, writeCommerce, type CommerceTable, type CommerceTargets, type TenantCommerce } from '../prisma/seed/commerce';
 import { openLocalDatabase, type LocalDatabase } from './db/local';
 
@@ -18,9 +20,10 @@ import { openLocalDatabase, type LocalDatabase } from './db/local';
 //
 // How: rows are generated in TypeScript and sent as column arrays (unnest) into UNLOGGED staging
 // tables, one set per batch of whole tenants; two other connections move staged batches into the
-// real tables, one INSERT … SELECT per table, while the next batch is staged. This is the load path
-// STACK-NOTES gives for COPY (refused on tables under row-level security): with pg-copy-streams
-// installed, COPY would replace the unnest INSERT into staging and nothing else would change.
+// real tables, one INSERT … SELECT per table, while the next batch is staged. PostgreSQL refuses
+// COPY FROM into a table whose row-level security applies to the role ("COPY FROM not supported
+// with row-level security"), so bulk loads go through tables without it: with pg-copy-streams
+// installed, COPY could replace the unnest INSERT into staging and nothing else would change.
 // Index and foreign-key upkeep in the real tables is the slow part; staging keeps parsing the next
 // batch off the connections doing it.
 //
@@ -88,7 +91,14 @@ function parseArguments(): Args {
     return value;
   };
   if (values.skew !== 'zipf' && values.skew !== 'uniform') throw new Error(`--skew must be zipf or uniform, got "${values.skew}"`);
-  return { tenants: whole('tenants', 1), orders: whole('orders', 0), skew: values.skew, seed: whole('seed', 0), months: whole('months', 1), reset: values.reset };
+  return {
+    tenants: whole('tenants', 1),
+    orders: whole('orders', 0),
+    skew: values.skew,
+    seed: whole('seed', 0),
+    months: whole('months', 1),
+    reset: values.reset,
+  };
 }
 
 /** Orders per tenant, largest first, adding up to exactly `orders`; every tenant gets one when there are enough. */
@@ -101,7 +111,8 @@ function planTenants(args: Pick<Args, 'tenants' | 'orders' | 'skew'>): BenchTena
   const sizes = exact.map((x) => floor + Math.floor(x));
   // Largest remainders take the orders rounding left over, so the total is exact.
   const byRemainder = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (let left = args.orders - sizes.reduce((sum, n) => sum + n, 0), k = 0; left > 0; left--, k++) sizes[byRemainder[k % args.tenants]![1]]!++;
+  for (let left = args.orders - sizes.reduce((sum, n) => sum + n, 0), k = 0; left > 0; left--, k++)
+    sizes[byRemainder[k % args.tenants]![1]]!++;
   const width = Math.max(4, String(args.tenants).length);
   return sizes.map((orders, i) => ({
     rank: i + 1,
@@ -122,14 +133,17 @@ async function connect(url: string): Promise<pg.Client> {
 async function openDatabase(): Promise<{ urls: { ops: string; migration: string }; local?: LocalDatabase }> {
   const [ops, migration] = [process.env.OPS_DATABASE_URL, process.env.MIGRATION_DATABASE_URL];
   if (ops && migration) return { urls: { ops, migration } };
-  if (ops || migration) throw new Error('Set both OPS_DATABASE_URL and MIGRATION_DATABASE_URL, or neither to use the local development database.');
+  if (ops || migration)
+    throw new Error('Set both OPS_DATABASE_URL and MIGRATION_DATABASE_URL, or neither to use the local development database.');
   const local = await openLocalDatabase(log);
   return { urls: local.urls, local };
 }
 
 /** Refuses to add to an existing bench dataset (its slugs are taken); --reset deletes it first. */
 async function clearOrRefuse(ops: pg.Client, reset: boolean): Promise<void> {
-  const { rows } = await ops.query<{ id: string; slug: string }>(`SELECT id, slug FROM tenants WHERE slug ~ $1 ORDER BY slug`, [BENCH_SLUG_PATTERN]);
+  const { rows } = await ops.query<{ id: string; slug: string }>(`SELECT id, slug FROM tenants WHERE slug ~ $1 ORDER BY slug`, [
+    BENCH_SLUG_PATTERN,
+  ]);
   if (rows.length === 0) return;
   if (!reset) {
     throw new Error(
@@ -257,7 +271,9 @@ async function main() {
     // The owner creates the schema and lends it to the ops role; the runtime role gets nothing on it.
     await owner.query(`DROP SCHEMA IF EXISTS ${STAGING_SCHEMA} CASCADE`);
     await owner.query(`CREATE SCHEMA ${STAGING_SCHEMA}`);
-    await owner.query(`DO $$ BEGIN EXECUTE format('GRANT USAGE, CREATE ON SCHEMA ${STAGING_SCHEMA} TO %I', current_setting('bulkhead.ops_role')); END $$`);
+    await owner.query(
+      `DO $$ BEGIN EXECUTE format('GRANT USAGE, CREATE ON SCHEMA ${STAGING_SCHEMA} TO %I', current_setting('bulkhead.ops_role')); END $$`,
+    );
 
     const started = performance.now();
     const tenantIds = await createTenants(ops, plan);
@@ -307,7 +323,9 @@ async function main() {
     }
     await movers.finish();
     const loadedIn = seconds(started);
-    log(`busy (overlapping): generating ${(busy.generating / 1000).toFixed(1)} s, staging ${(busy.staging / 1000).toFixed(1)} s, moving ${(busy.moving / 1000).toFixed(1)} s`);
+    log(
+      `busy (overlapping): generating ${(busy.generating / 1000).toFixed(1)} s, staging ${(busy.staging / 1000).toFixed(1)} s, moving ${(busy.moving / 1000).toFixed(1)} s`,
+    );
 
     await owner.query(`DROP SCHEMA ${STAGING_SCHEMA} CASCADE`);
     const vacuumStarted = performance.now();

@@ -1,19 +1,21 @@
 import { randomBytes } from 'node:crypto';
+
+import * as unknownRoute from '@/app/api/v1/[...path]/route';
+import * as customerRoute from '@/app/api/v1/customers/[id]/route';
+import * as customersRoute from '@/app/api/v1/customers/route';
 import * as cancelRoute from '@/app/api/v1/orders/[id]/cancel/route';
 import * as payRoute from '@/app/api/v1/orders/[id]/pay/route';
 import * as refundRoute from '@/app/api/v1/orders/[id]/refund/route';
 import * as orderRoute from '@/app/api/v1/orders/[id]/route';
 import * as ordersRoute from '@/app/api/v1/orders/route';
-import * as customerRoute from '@/app/api/v1/customers/[id]/route';
-import * as customersRoute from '@/app/api/v1/customers/route';
 import * as productRoute from '@/app/api/v1/products/[id]/route';
 import * as productsRoute from '@/app/api/v1/products/route';
 import * as revenueRoute from '@/app/api/v1/reports/revenue/route';
-import * as unknownRoute from '@/app/api/v1/[...path]/route';
 import { createApiKey, type ApiKeyScope } from '@/lib/api-keys/service';
 import type { Permission } from '@/lib/auth/permissions';
 import type { PlanName } from '@/lib/billing/plans';
 import { runInTenant, type MembershipRole } from '@/lib/tenancy';
+
 import { withClient, type SeededTenant } from './fixtures';
 
 // Calling the API's route handlers directly, as Next.js would: a Request in, a Response out, no
@@ -31,9 +33,20 @@ export interface KeyCreator {
 }
 
 /** A new API key of `tenant`, created by its owner (or by `creator`). */
-export async function createKey(tenant: SeededTenant, scope: ApiKeyScope = 'read_write', name = `test key ${scope}`, creator?: KeyCreator): Promise<string> {
+export async function createKey(
+  tenant: SeededTenant,
+  scope: ApiKeyScope = 'read_write',
+  name = `test key ${scope}`,
+  creator?: KeyCreator,
+): Promise<string> {
   const by = creator ?? { userId: tenant.userId, role: 'owner' };
-  const context = { tenantId: tenant.id, actorType: 'user' as const, actorId: by.userId, actorLabel: `${by.role}@${tenant.slug}.test`, role: by.role };
+  const context = {
+    tenantId: tenant.id,
+    actorType: 'user' as const,
+    actorId: by.userId,
+    actorLabel: `${by.role}@${tenant.slug}.test`,
+    role: by.role,
+  };
   const { key } = await runInTenant(context, () => createApiKey({ name, scope }));
   return key;
 }
@@ -74,7 +87,12 @@ export async function send(route: RouteModule, request: Request, params: Record<
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, json: json as Record<string, unknown> & { data?: Record<string, unknown>[] }, text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: json as Record<string, unknown> & { data?: Record<string, unknown>[] },
+    text,
+  };
 }
 
 // ── The API's endpoints, as data ──────────────────────────────────────────────────────────────
@@ -92,7 +110,8 @@ export interface Endpoint {
   /** The kind of record the `{id}` names, for endpoints that take one. */
   takes?: RecordKind;
   /** What the endpoint's body schema reads; absent for endpoints that take no body. */
-  body?: 'orderCreate' | 'orderUpdate' | 'orderPay' | 'orderRefund' | 'customerCreate' | 'customerUpdate' | 'productCreate' | 'productUpdate';
+  body?:
+    'orderCreate' | 'orderUpdate' | 'orderPay' | 'orderRefund' | 'customerCreate' | 'customerUpdate' | 'productCreate' | 'productUpdate';
   /** What its query schema reads; absent for endpoints that take no query. */
   query?: 'orderList' | 'catalogueList' | 'revenue';
 }
@@ -105,16 +124,37 @@ export const ENDPOINTS: readonly Endpoint[] = [
   endpoint({ route: orderRoute, method: 'GET', path: '/orders/{id}', permission: 'orders.view', takes: 'order' }),
   endpoint({ route: orderRoute, method: 'PATCH', path: '/orders/{id}', permission: 'orders.update', takes: 'order', body: 'orderUpdate' }),
   endpoint({ route: payRoute, method: 'POST', path: '/orders/{id}/pay', permission: 'orders.pay', takes: 'order', body: 'orderPay' }),
-  endpoint({ route: refundRoute, method: 'POST', path: '/orders/{id}/refund', permission: 'orders.refund', takes: 'order', body: 'orderRefund' }),
+  endpoint({
+    route: refundRoute,
+    method: 'POST',
+    path: '/orders/{id}/refund',
+    permission: 'orders.refund',
+    takes: 'order',
+    body: 'orderRefund',
+  }),
   endpoint({ route: cancelRoute, method: 'POST', path: '/orders/{id}/cancel', permission: 'orders.cancel', takes: 'order' }),
   endpoint({ route: customersRoute, method: 'GET', path: '/customers', permission: 'customers.view', query: 'catalogueList' }),
   endpoint({ route: customersRoute, method: 'POST', path: '/customers', permission: 'customers.create', body: 'customerCreate' }),
   endpoint({ route: customerRoute, method: 'GET', path: '/customers/{id}', permission: 'customers.view', takes: 'customer' }),
-  endpoint({ route: customerRoute, method: 'PATCH', path: '/customers/{id}', permission: 'customers.update', takes: 'customer', body: 'customerUpdate' }),
+  endpoint({
+    route: customerRoute,
+    method: 'PATCH',
+    path: '/customers/{id}',
+    permission: 'customers.update',
+    takes: 'customer',
+    body: 'customerUpdate',
+  }),
   endpoint({ route: productsRoute, method: 'GET', path: '/products', permission: 'products.view', query: 'catalogueList' }),
   endpoint({ route: productsRoute, method: 'POST', path: '/products', permission: 'products.create', body: 'productCreate' }),
   endpoint({ route: productRoute, method: 'GET', path: '/products/{id}', permission: 'products.view', takes: 'product' }),
-  endpoint({ route: productRoute, method: 'PATCH', path: '/products/{id}', permission: 'products.update', takes: 'product', body: 'productUpdate' }),
+  endpoint({
+    route: productRoute,
+    method: 'PATCH',
+    path: '/products/{id}',
+    permission: 'products.update',
+    takes: 'product',
+    body: 'productUpdate',
+  }),
   endpoint({ route: revenueRoute, method: 'GET', path: '/reports/revenue', permission: 'revenue.view', query: 'revenue' }),
 ];
 
@@ -155,7 +195,17 @@ export async function addMember(opsUrl: string, tenant: SeededTenant, role: Memb
 }
 
 /** Every table an API request could write, counted per tenant. */
-export const WRITABLE_TABLES = ['customers', 'products', 'orders', 'order_items', 'payments', 'refunds', 'api_keys', 'idempotency_keys', 'audit_events'] as const;
+export const WRITABLE_TABLES = [
+  'customers',
+  'products',
+  'orders',
+  'order_items',
+  'payments',
+  'refunds',
+  'api_keys',
+  'idempotency_keys',
+  'audit_events',
+] as const;
 export type RowCounts = Record<(typeof WRITABLE_TABLES)[number], number>;
 
 export async function rowCounts(opsUrl: string, tenantId: string): Promise<RowCounts> {
@@ -170,6 +220,10 @@ export async function rowCounts(opsUrl: string, tenantId: string): Promise<RowCo
 }
 
 /** One row as the ops role sees it, every column, to compare before and after a refused request. */
-export async function rowOf(opsUrl: string, table: 'orders' | 'customers' | 'products', id: string): Promise<Record<string, unknown> | undefined> {
+export async function rowOf(
+  opsUrl: string,
+  table: 'orders' | 'customers' | 'products',
+  id: string,
+): Promise<Record<string, unknown> | undefined> {
   return withClient(opsUrl, async (db) => (await db.query(`SELECT * FROM ${table} WHERE id = $1`, [id])).rows[0]);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+
 import { closeAppPool } from '@/lib/db/pool';
 import type { ProvisionedDatabase } from '@/lib/db/provision';
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, inject } from 'vitest';
+
 import { dropDatabase, provisionDatabase, type ProvisionedDatabase } from '../lib/db/provision';
 
 /** A fresh copy of the migrated template database, for one test file. */
-export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<
-  ProvisionedDatabase & { drop(): Promise<void> }
-> {
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<ProvisionedDatabase & { drop(): Promise<void> }> {
   const { bootstrapUrl, rolePrefix, template } = inject('testDatabaseServer');
   const database = `${rolePrefix}_${randomBytes(4).toString('hex')}`;
   const created = await provisionDatabase({

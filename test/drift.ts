@@ -172,7 +172,9 @@ export function findDrift(datamodel: Datamodel, catalog: Catalog): string[] {
       }
       const required = field.isRequired || field.isList;
       if (actual.notNull !== required && !field.isList) {
-        problems.push(`${table}.${column} is ${actual.notNull ? 'NOT NULL' : 'nullable'} in the database but ${required ? 'required' : 'optional'} in schema.prisma`);
+        problems.push(
+          `${table}.${column} is ${actual.notNull ? 'NOT NULL' : 'nullable'} in the database but ${required ? 'required' : 'optional'} in schema.prisma`,
+        );
       }
     }
     for (const column of columns.keys()) {
@@ -188,14 +190,19 @@ export function findDrift(datamodel: Datamodel, catalog: Catalog): string[] {
           describe(i.columns) === describe(cols) &&
           (index.type === 'id' ? i.primary : index.type === 'unique' ? i.unique && !i.primary : !i.unique),
       );
-      if (!match) problems.push(`${index.type === 'id' ? 'primary key' : `${index.type} index`} ${table}${describe(cols)} is in schema.prisma but not in the database`);
+      if (!match)
+        problems.push(
+          `${index.type === 'id' ? 'primary key' : `${index.type} index`} ${table}${describe(cols)} is in schema.prisma but not in the database`,
+        );
     }
     for (const index of dbIndexes) {
       const type = index.primary ? 'id' : index.unique ? 'unique' : 'normal';
       const declared = datamodel.indexes.some(
-        (i) => i.model === model.name && i.type === type && describe(i.fields.map((f) => columnOf(model, f.name))) === describe(index.columns),
+        (i) =>
+          i.model === model.name && i.type === type && describe(i.fields.map((f) => columnOf(model, f.name))) === describe(index.columns),
       );
-      if (!declared) problems.push(`index ${index.name} ${table}${describe(index.columns)} exists in the database but not in schema.prisma`);
+      if (!declared)
+        problems.push(`index ${index.name} ${table}${describe(index.columns)} exists in the database but not in schema.prisma`);
     }
 
     const dbForeignKeys = catalog.foreignKeys.filter((fk) => fk.table === table);
@@ -212,8 +219,10 @@ export function findDrift(datamodel: Datamodel, catalog: Catalog): string[] {
     const key = (fk: Omit<ForeignKey, 'table'>) => `${describe(fk.columns)} → ${fk.references}${describe(fk.referencedColumns)}`;
     const dbKeys = new Set(dbForeignKeys.map(key));
     const declaredKeys = new Set(declaredForeignKeys.map(key));
-    for (const fk of declaredKeys) if (!dbKeys.has(fk)) problems.push(`foreign key ${table}${fk} is in schema.prisma but not in the database`);
-    for (const fk of dbKeys) if (!declaredKeys.has(fk)) problems.push(`foreign key ${table}${fk} exists in the database but not in schema.prisma`);
+    for (const fk of declaredKeys)
+      if (!dbKeys.has(fk)) problems.push(`foreign key ${table}${fk} is in schema.prisma but not in the database`);
+    for (const fk of dbKeys)
+      if (!declaredKeys.has(fk)) problems.push(`foreign key ${table}${fk} exists in the database but not in schema.prisma`);
   }
 
   for (const enumType of datamodel.enums) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import pg from 'pg';
 
 // Two small tenants written through the ops role (BYPASSRLS) — the only role that may write
@@ -28,15 +29,15 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
 export async function seedTenant(opsUrl: string, slug: string, size = 3): Promise<SeededTenant> {
   const canary = `CANARY-${slug.toUpperCase()}-${randomUUID().slice(0, 8)}`;
   return withClient(opsUrl, async (db) => {
-    const tenant = await db.query<{ id: string }>(
-      `INSERT INTO tenants (slug, name, currency) VALUES ($1, $2, 'USD') RETURNING id`,
-      [slug, `Tenant ${slug}`],
-    );
+    const tenant = await db.query<{ id: string }>(`INSERT INTO tenants (slug, name, currency) VALUES ($1, $2, 'USD') RETURNING id`, [
+      slug,
+      `Tenant ${slug}`,
+    ]);
     const tenantId = tenant.rows[0]!.id;
-    const user = await db.query<{ id: string }>(
-      `INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id`,
-      [`owner@${slug}.test`, `Owner of ${slug}`],
-    );
+    const user = await db.query<{ id: string }>(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id`, [
+      `owner@${slug}.test`,
+      `Owner of ${slug}`,
+    ]);
     const userId = user.rows[0]!.id;
     await db.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [tenantId, userId]);
     const customerIds: string[] = [];

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+
 import { migrate } from '../lib/db/migrate';
 import { dropDatabase, dropRoles, provisionDatabase } from '../lib/db/provision';
 import { acquireServer } from '../scripts/db/server';
@@ -38,10 +40,9 @@ export default async function setup(project: TestProject) {
   return async () => {
     const client = new pg.Client({ connectionString: server.bootstrapUrl });
     await client.connect();
-    const { rows } = await client.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1`,
-      [`${rolePrefix}\\_%`],
-    );
+    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `${rolePrefix}\\_%`,
+    ]);
     await client.end();
     for (const { datname } of rows) await dropDatabase(server.bootstrapUrl, datname);
     await dropRoles(server.bootstrapUrl, rolePrefix);

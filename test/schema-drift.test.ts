@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
 import type { DMMF } from '@prisma/generator-helper';
 import { describe, expect, it } from 'vitest';
+
 import { setupTestDatabase } from './db';
 import { findDrift, readCatalog } from './drift';
 
@@ -16,11 +18,15 @@ async function parseSchema(schemaText: string): Promise<DMMF.Datamodel> {
   const out = path.join(dir, 'out');
   const schema = schemaText.replace(/(generator datamodel \{[^}]*output\s*=\s*)"[^"]*"/, `$1"${out}"`);
   await writeFile(path.join(dir, 'schema.prisma'), schema);
-  const result = spawnSync(process.execPath, [prismaCli, 'generate', '--schema', path.join(dir, 'schema.prisma'), '--generator', 'datamodel'], {
-    cwd: root,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: prismaCli, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [prismaCli, 'generate', '--schema', path.join(dir, 'schema.prisma'), '--generator', 'datamodel'],
+    {
+      cwd: root,
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: prismaCli, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`prisma generate failed:\n${result.stdout}\n${result.stderr}`);
   return JSON.parse(await readFile(path.join(out, 'datamodel.json'), 'utf8')) as DMMF.Datamodel;
 }

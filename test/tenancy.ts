@@ -1,7 +1,9 @@
+import type { TenantDbMode } from '@bulkhead/tenancy';
 import pg from 'pg';
+
+import { runInTenant } from '@/lib/tenancy';
 import { createTenantClientFactory, tenantDbFrom, type TenantClientFactory, type TenantClientFactoryOptions } from '@/lib/tenancy/client';
-import { tenantStorage, type TenantContext } from '@/lib/tenancy/context';
-import type { TenantDbMode } from '@/lib/tenancy/tenant-pool';
+import type { TenantContext } from '@/lib/tenancy/context';
 
 /** A tenant-client factory over its own pool of the runtime role, for one test file. */
 export function tenantClients(
@@ -16,9 +18,8 @@ export function tenantClients(
     factory,
     /** Runs `work` as a user of `tenantId`, the way an entry point would. */
     as<T>(tenantId: string, work: (db: ReturnType<typeof tenantDbFrom>) => Promise<T>, context: Partial<TenantContext> = {}): Promise<T> {
-      return tenantStorage.run(
-        { tenantId, actorType: 'user', actorId: undefined, requestId: 'test', ...context },
-        () => work(tenantDbFrom(factory)),
+      return runInTenant({ tenantId, actorType: 'user', actorId: undefined, requestId: 'test', ...context }, () =>
+        work(tenantDbFrom(factory)),
       );
     },
     db: () => tenantDbFrom(factory),

@@ -1,6 +1,8 @@
 import Link from 'next/link';
-import { ButtonLink } from '@/components/ui/button-link';
+
 import { Logo } from '@/components/marketing/logo';
+import { Card } from '@/components/ui/card';
+import { LinkButton } from '@/components/ui/link-button';
 
 const layers = [
   {
@@ -54,98 +56,109 @@ CREATE POLICY tenant_isolation ON orders TO bulkhead_app
 export default function LandingPage() {
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="border-b border-slate-200">
+      <header className="border-b border-border">
         <nav className="mx-auto flex max-w-6xl items-center justify-between px-6 py-4" aria-label="Main">
-          <a href="#top" className="flex items-center gap-2 font-semibold text-slate-900">
+          <a href="#top" className="flex items-center gap-2 font-semibold text-foreground">
             <Logo className="size-7" />
             Bulkhead
           </a>
-          <div className="flex items-center gap-6 text-sm text-slate-600">
-            <a href="#how" className="hover:text-slate-900">How isolation works</a>
-            <a href="#proof" className="hover:text-slate-900">Proof</a>
-            <a href="/api/health" className="hover:text-slate-900">Status</a>
-            <Link href="/sign-in" className="font-semibold text-brand-600 hover:text-brand-700">Sign in</Link>
+          <div className="flex items-center gap-6 text-sm text-muted-foreground">
+            <a href="#how" className="hover:text-foreground">
+              How isolation works
+            </a>
+            <a href="#proof" className="hover:text-foreground">
+              Proof
+            </a>
+            <a href="/api/health" className="hover:text-foreground">
+              Status
+            </a>
+            <Link href="/sign-in" className="font-semibold text-primary hover:underline">
+              Sign in
+            </Link>
           </div>
         </nav>
       </header>
 
       <main id="top" className="flex-1">
-        <section className="relative overflow-hidden bg-gradient-to-b from-brand-50 to-white">
+        <section className="relative overflow-hidden bg-gradient-to-b from-primary/10 to-background">
           <div className="mx-auto max-w-6xl px-6 pt-20 pb-16 sm:pt-28">
-            <p className="text-sm font-semibold tracking-wide text-brand-600 uppercase">
+            <p className="text-sm font-semibold tracking-wide text-primary uppercase">
               Reference SaaS · Next.js 16 · Prisma 7 · PostgreSQL row-level security
             </p>
-            <h1 className="mt-4 max-w-3xl text-4xl font-bold tracking-tight text-slate-900 sm:text-6xl">
+            <h1 className="mt-4 max-w-3xl text-4xl font-bold tracking-tight text-foreground sm:text-6xl">
               Isolation is a property you prove, not a column you add.
             </h1>
-            <p className="mt-6 max-w-2xl text-lg leading-8 text-slate-600">
-              A revenue report filtered by date but not by tenant, and a customer saw $47,000 of someone
-              else&apos;s transactions for three weeks. Bulkhead is the set of guardrails that makes that
-              bug impossible — built into a working back office for orders, customers and billing, and
-              shown working by tests that attack it.
+            <p className="mt-6 max-w-2xl text-lg leading-8 text-muted-foreground">
+              A revenue report filtered by date but not by tenant, and a customer saw $47,000 of someone else&apos;s transactions for three
+              weeks. Bulkhead is the set of guardrails that makes that bug impossible — built into a working back office for orders,
+              customers and billing, and shown working by tests that attack it.
             </p>
             <div className="mt-10 flex flex-wrap items-center gap-4">
-              <ButtonLink href="/sign-in">Open the demo</ButtonLink>
-              <ButtonLink href="#how" variant="secondary">
+              <LinkButton href="/sign-in" size="lg">
+                Open the demo
+              </LinkButton>
+              <LinkButton href="#how" size="lg" variant="outline">
                 See how a request stays in its tenant
-              </ButtonLink>
-              <ButtonLink href="/sign-up" variant="secondary">
+              </LinkButton>
+              <LinkButton href="/sign-up" size="lg" variant="outline">
                 Create a workspace
-              </ButtonLink>
+              </LinkButton>
             </div>
-            <pre className="mt-12 inline-block rounded-xl bg-slate-900 px-5 py-4 font-mono text-sm text-slate-100 shadow-lg">
-              <span className="text-slate-400">$</span> npm install &amp;&amp; npm run dev
+            <pre className="mt-12 inline-block rounded-xl bg-code px-5 py-4 font-mono text-sm text-code-foreground shadow-lg">
+              <span className="text-code-muted-foreground">$</span> npm install &amp;&amp; npm run dev
             </pre>
-            <p className="mt-3 text-sm text-slate-500">
+            <p className="mt-3 text-sm text-muted-foreground">
               Nothing else to install: a real PostgreSQL starts from an npm package, with seeded tenants.
             </p>
           </div>
         </section>
 
         <section id="how" className="mx-auto max-w-6xl scroll-mt-8 px-6 py-20">
-          <h2 className="text-3xl font-bold tracking-tight text-slate-900">How a request stays in its tenant</h2>
-          <p className="mt-4 max-w-2xl text-slate-600">
-            Two independent layers, so that a bug in one is never the only thing between a customer and
-            someone else&apos;s data.
+          <h2 className="text-3xl font-bold tracking-tight text-foreground">How a request stays in its tenant</h2>
+          <p className="mt-4 max-w-2xl text-muted-foreground">
+            Two independent layers, so that a bug in one is never the only thing between a customer and someone else&apos;s data.
           </p>
           <ol className="mt-10 grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
             {layers.map((layer, index) => (
-              <li key={layer.title} className="rounded-xl border border-slate-200 p-5 shadow-sm">
-                <span className="flex size-8 items-center justify-center rounded-full bg-brand-100 text-sm font-semibold text-brand-700">
+              <Card as="li" key={layer.title} className="block p-5">
+                <span className="flex size-8 items-center justify-center rounded-full bg-primary/10 text-sm font-semibold text-primary">
                   {index + 1}
                 </span>
-                <h3 className="mt-4 font-semibold text-slate-900">{layer.title}</h3>
-                <p className="mt-2 text-sm leading-6 text-slate-600">{layer.body}</p>
-              </li>
+                <h3 className="mt-4 font-semibold text-foreground">{layer.title}</h3>
+                <p className="mt-2 text-sm leading-6 text-muted-foreground">{layer.body}</p>
+              </Card>
             ))}
           </ol>
           <figure className="mt-12">
-            <figcaption className="text-sm font-medium text-slate-700">
+            <figcaption className="text-sm font-medium text-foreground">
               The policy every tenant table gets — fail-closed: no tenant in the transaction, no rows.
             </figcaption>
-            <pre tabIndex={0} className="mt-3 overflow-x-auto rounded-xl bg-slate-900 p-5 font-mono text-sm leading-6 text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+            <pre
+              tabIndex={0}
+              className="mt-3 overflow-x-auto rounded-xl bg-code p-5 font-mono text-sm leading-6 text-code-foreground focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
+            >
               {policySql}
             </pre>
           </figure>
         </section>
 
-        <section id="proof" className="scroll-mt-8 border-t border-slate-200 bg-slate-50">
+        <section id="proof" className="scroll-mt-8 border-t border-border bg-muted">
           <div className="mx-auto max-w-6xl px-6 py-20">
-            <h2 className="text-3xl font-bold tracking-tight text-slate-900">Proven, not promised</h2>
+            <h2 className="text-3xl font-bold tracking-tight text-foreground">Proven, not promised</h2>
             <div className="mt-10 grid gap-6 sm:grid-cols-2">
               {proofs.map((proof) => (
-                <div key={proof.title} className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-                  <h3 className="font-semibold text-slate-900">{proof.title}</h3>
-                  <p className="mt-2 text-sm leading-6 text-slate-600">{proof.body}</p>
-                </div>
+                <Card key={proof.title} className="block p-6">
+                  <h3 className="font-semibold text-foreground">{proof.title}</h3>
+                  <p className="mt-2 text-sm leading-6 text-muted-foreground">{proof.body}</p>
+                </Card>
               ))}
             </div>
           </div>
         </section>
       </main>
 
-      <footer className="border-t border-slate-200">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-6 py-8 text-sm text-slate-500">
+      <footer className="border-t border-border">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-6 py-8 text-sm text-muted-foreground">
           <span className="flex items-center gap-2">
             <Logo className="size-5" /> Bulkhead — an open-source reference for multi-tenant SaaS.
           </span>

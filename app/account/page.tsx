@@ -1,9 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+
 import { Logo } from '@/components/marketing/logo';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { requireUser } from '@/lib/auth/session';
-import { signOutEverywhereAction } from './actions';
+
 import { ChangeEmailForm, ChangePasswordForm } from './account-forms';
+import { signOutEverywhereAction } from './actions';
 
 export const metadata: Metadata = { title: 'Your account' };
 
@@ -11,32 +15,51 @@ export default async function AccountPage() {
   const user = await requireUser('/account');
   return (
     <main className="mx-auto max-w-2xl px-6 py-12">
-      <Link href="/tenants" className="flex items-center gap-2 text-sm font-semibold text-slate-700">
+      <Link href="/tenants" className="flex items-center gap-2 text-sm font-semibold text-foreground">
         <Logo className="size-6" /> Back to your workspaces
       </Link>
-      <h1 className="mt-8 text-2xl font-bold tracking-tight text-slate-900">Your account</h1>
-      <p className="mt-1 text-sm text-slate-600">Signed in as {user.email}</p>
-      <section className="mt-10 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="font-semibold text-slate-900">Password</h2>
-        <div className="mt-4">
+      <h1 className="mt-8 text-2xl font-bold tracking-tight text-foreground">Your account</h1>
+      <p className="mt-1 text-sm text-muted-foreground">Signed in as {user.email}</p>
+      <Card as="section" className="mt-10">
+        <CardHeader>
+          <CardTitle>Password</CardTitle>
+        </CardHeader>
+        <CardContent>
           <ChangePasswordForm />
-        </div>
-      </section>
-      <section className="mt-6 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="font-semibold text-slate-900">Email</h2>
-        <div className="mt-4">
+        </CardContent>
+      </Card>
+      <Card as="section" className="mt-6">
+        <CardHeader>
+          <CardTitle>Email</CardTitle>
+        </CardHeader>
+        <CardContent>
           <ChangeEmailForm />
-        </div>
-      </section>
-      <section className="mt-6 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-        <h2 className="font-semibold text-slate-900">Sessions</h2>
-        <p className="mt-1 text-sm text-slate-600">Signed in on a device you no longer use? End every session, this one included.</p>
-        <form action={signOutEverywhereAction} className="mt-4">
-          <button type="submit" className="rounded-lg bg-red-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-red-700">
-            Sign out everywhere
-          </button>
-        </form>
-      </section>
+        </CardContent>
+      </Card>
+      <Card as="section" className="mt-6">
+        <CardHeader>
+          <CardTitle>Two-factor sign-in</CardTitle>
+          <CardDescription>A code from an authenticator app on top of your password or GitHub.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Link href="/account/two-factor" className="inline-block text-sm font-semibold text-primary hover:underline">
+            Manage two-factor sign-in
+          </Link>
+        </CardContent>
+      </Card>
+      <Card as="section" className="mt-6">
+        <CardHeader>
+          <CardTitle>Sessions</CardTitle>
+          <CardDescription>Signed in on a device you no longer use? End every session, this one included.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <form action={signOutEverywhereAction}>
+            <Button type="submit" variant="destructive">
+              Sign out everywhere
+            </Button>
+          </form>
+        </CardContent>
+      </Card>
     </main>
   );
 }

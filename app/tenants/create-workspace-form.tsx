@@ -1,8 +1,10 @@
 'use client';
 
 import { useActionState } from 'react';
+
 import { Field, FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
+
 import { createWorkspaceAction } from './actions';
 
 export function CreateWorkspaceForm() {
@@ -12,7 +14,13 @@ export function CreateWorkspaceForm() {
     <form action={submit} className="space-y-4" noValidate aria-label="Create a workspace">
       <FormError message={failed?.formError} />
       <Field label="Workspace name" name="workspace" defaultValue={failed?.values?.workspace} errors={failed?.fieldErrors?.workspace} />
-      <Field label="Workspace address" name="slug" defaultValue={failed?.values?.slug} hint="Leave empty to derive it from the name." errors={failed?.fieldErrors?.slug} />
+      <Field
+        label="Workspace address"
+        name="slug"
+        defaultValue={failed?.values?.slug}
+        hint="Leave empty to derive it from the name."
+        errors={failed?.fieldErrors?.slug}
+      />
       <SubmitButton pendingLabel="Creating…">Create workspace</SubmitButton>
     </form>
   );

@@ -1,5 +1,9 @@
 import type { ComponentProps } from 'react';
+
+import { Alert } from '@/components/ui/alert';
 import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { cn } from '@/lib/cn';
 
 /** A labelled input with its field errors; aria-invalid styles the control for free. */
 export function Field({
@@ -13,9 +17,7 @@ export function Field({
   const hintId = `${name}-hint`;
   return (
     <div>
-      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
-        {label}
-      </label>
+      <Label htmlFor={name}>{label}</Label>
       <Input
         id={name}
         name={name}
@@ -24,25 +26,31 @@ export function Field({
         aria-describedby={[errors?.length ? errorId : '', hint ? hintId : ''].join(' ').trim() || undefined}
         {...props}
       />
-      {hint && !errors?.length ? (
-        <p id={hintId} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
+      {hint && !errors?.length ? <FieldHint id={hintId}>{hint}</FieldHint> : null}
       {errors?.length ? (
-        <p id={errorId} className="mt-1 text-xs text-red-600" role="alert">
+        <FieldError id={errorId} role="alert">
           {errors.join(' ')}
-        </p>
+        </FieldError>
       ) : null}
     </div>
   );
 }
 
+/** The line under a control that says what to enter. */
+export function FieldHint({ className, ...props }: ComponentProps<'p'>) {
+  return <p className={cn('mt-1 text-xs text-muted-foreground', className)} {...props} />;
+}
+
+/** The line under a control that says what is wrong with it (the caller decides on role="alert"). */
+export function FieldError({ className, ...props }: ComponentProps<'p'>) {
+  return <p className={cn('mt-1 text-xs text-destructive', className)} {...props} />;
+}
+
 export function FormError({ message }: { message?: string }) {
   if (!message) return null;
   return (
-    <p className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200" role="alert">
+    <Alert variant="destructive" role="alert">
       {message}
-    </p>
+    </Alert>
   );
 }

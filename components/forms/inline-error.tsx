@@ -4,8 +4,11 @@ import type { ActionResult } from '@/lib/auth/entry';
 export function InlineError({ state }: { state: ActionResult<unknown> | undefined }) {
   if (!state || state.ok) return null;
   return (
-    <span className="text-xs text-red-600" role="alert">
-      {state.formError ?? Object.values(state.fieldErrors ?? {}).flat().join(' ')}
+    <span className="text-xs text-destructive" role="alert">
+      {state.formError ??
+        Object.values(state.fieldErrors ?? {})
+          .flat()
+          .join(' ')}
     </span>
   );
 }

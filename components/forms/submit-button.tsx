@@ -2,6 +2,7 @@
 
 import type { ComponentProps } from 'react';
 import { useFormStatus } from 'react-dom';
+
 import { Button } from '@/components/ui/button';
 
 export function SubmitButton({ children, pendingLabel, ...props }: ComponentProps<typeof Button> & { pendingLabel?: string }) {

@@ -1,8 +1,9 @@
 'use client';
 
 import { useActionState } from 'react';
+
 import { Field, FormError } from '@/components/forms/field';
-import { RecordIdentity } from '@/components/forms/record-identity';
+import { formErrorOf, RecordIdentity } from '@/components/forms/record-identity';
 import { SubmitButton } from '@/components/forms/submit-button';
 import type { ActionResult } from '@/lib/auth/entry';
 import { toDecimalString } from '@/lib/money';
@@ -16,7 +17,17 @@ export interface ProductValues {
   unitPrice: number;
 }
 
-export function ProductForm({ action, initial, submitLabel, currency }: { action: (previous: unknown, formData: FormData) => Promise<ActionResult<unknown>>; initial?: ProductValues; submitLabel: string; currency: string }) {
+export function ProductForm({
+  action,
+  initial,
+  submitLabel,
+  currency,
+}: {
+  action: (previous: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
+  initial?: ProductValues;
+  submitLabel: string;
+  currency: string;
+}) {
   const [state, submit] = useActionState(action, undefined);
   const failed = state && !state.ok ? state : undefined;
   const values = failed?.values ?? {
@@ -29,16 +40,22 @@ export function ProductForm({ action, initial, submitLabel, currency }: { action
     <form action={submit} className="grid gap-5 sm:grid-cols-2" noValidate aria-label="Product">
       <RecordIdentity record={initial} />
       <div className="sm:col-span-2">
-        <FormError message={failed?.formError} />
+        <FormError message={formErrorOf(failed)} />
       </div>
       <Field label="SKU" name="sku" defaultValue={values.sku} errors={failed?.fieldErrors?.sku} />
       <Field label="Name" name="name" defaultValue={values.name} errors={failed?.fieldErrors?.name} />
-      <Field label={`Price (${currency})`} name="unitPrice" inputMode="decimal" defaultValue={values.unitPrice} errors={failed?.fieldErrors?.unitPrice} />
+      <Field
+        label={`Price (${currency})`}
+        name="unitPrice"
+        inputMode="decimal"
+        defaultValue={values.unitPrice}
+        errors={failed?.fieldErrors?.unitPrice}
+      />
       <Field label="Description" name="description" defaultValue={values.description} errors={failed?.fieldErrors?.description} />
       <div className="flex items-center gap-3 sm:col-span-2">
         <SubmitButton pendingLabel="Saving…">{submitLabel}</SubmitButton>
         {state?.ok ? (
-          <p className="text-sm text-emerald-700" role="status">
+          <p className="text-sm text-success" role="status">
             Saved.
           </p>
         ) : null}

@@ -1,7 +1,8 @@
 'use server';
 
+import { noInput, publicAction } from '@/lib/actions/client';
 import { signOut } from '@/lib/auth/config';
 
-export async function signOutAction() {
+export const signOutAction = publicAction.formAction(noInput, async () => {
   await signOut({ redirectTo: '/sign-in' });
-}
+});

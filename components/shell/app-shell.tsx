@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+
 import { Logo } from '@/components/marketing/logo';
+
 import { SignOutButton } from './sign-out-button';
 import { TenantSwitcher } from './tenant-switcher';
 
@@ -24,8 +26,8 @@ export function AppShell({
 }) {
   return (
     <div className="flex min-h-dvh">
-      <aside className="hidden w-64 shrink-0 flex-col border-r border-slate-200 bg-slate-50 px-4 py-5 md:flex">
-        <Link href={`/t/${tenant.slug}`} className="flex items-center gap-2 px-2 font-semibold text-slate-900">
+      <aside className="hidden w-64 shrink-0 flex-col border-r border-border bg-muted px-4 py-5 md:flex">
+        <Link href={`/t/${tenant.slug}`} className="flex items-center gap-2 px-2 font-semibold text-foreground">
           <Logo className="size-7" /> Bulkhead
         </Link>
         <div className="mt-6">
@@ -33,18 +35,22 @@ export function AppShell({
         </div>
         <nav className="mt-6 flex flex-1 flex-col gap-1" aria-label="Workspace">
           {nav.map((item) => (
-            <Link key={item.href} href={item.href} className="rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-white hover:text-slate-900">
+            <Link
+              key={item.href}
+              href={item.href}
+              className="rounded-lg px-3 py-2 text-sm font-medium text-foreground hover:bg-card hover:text-foreground"
+            >
               {item.label}
             </Link>
           ))}
         </nav>
-        <div className="border-t border-slate-200 px-2 pt-4 text-sm">
-          <p className="truncate font-medium text-slate-900" title={user.email}>
+        <div className="border-t border-border px-2 pt-4 text-sm">
+          <p className="truncate font-medium text-foreground" title={user.email}>
             {user.name ?? user.email}
           </p>
-          <p className="truncate text-xs text-slate-500">{user.email}</p>
+          <p className="truncate text-xs text-muted-foreground">{user.email}</p>
           <div className="mt-3 flex items-center gap-4">
-            <Link href="/account" className="text-sm font-medium text-slate-600 hover:text-slate-900">
+            <Link href="/account" className="text-sm font-medium text-muted-foreground hover:text-foreground">
               Account
             </Link>
             <SignOutButton />
@@ -52,20 +58,20 @@ export function AppShell({
         </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="border-b border-slate-200 px-4 py-3 md:hidden">
+        <header className="border-b border-border px-4 py-3 md:hidden">
           <div className="flex items-center justify-between gap-3">
             <TenantSwitcher current={tenant} tenants={tenants} />
             <SignOutButton />
           </div>
           <details className="mt-2">
-            <summary className="cursor-pointer text-sm font-medium text-slate-700">Menu</summary>
+            <summary className="cursor-pointer text-sm font-medium text-foreground">Menu</summary>
             <nav className="mt-2 grid grid-cols-2 gap-1" aria-label="Workspace (mobile)">
               {nav.map((item) => (
-                <Link key={item.href} href={item.href} className="rounded-lg px-3 py-2 text-sm text-slate-700 hover:bg-slate-100">
+                <Link key={item.href} href={item.href} className="rounded-lg px-3 py-2 text-sm text-foreground hover:bg-accent">
                   {item.label}
                 </Link>
               ))}
-              <Link href="/account" className="rounded-lg px-3 py-2 text-sm text-slate-700 hover:bg-slate-100">
+              <Link href="/account" className="rounded-lg px-3 py-2 text-sm text-foreground hover:bg-accent">
                 Account
               </Link>
             </nav>

@@ -3,7 +3,7 @@ import { signOutAction } from './actions';
 export function SignOutButton({ className }: { className?: string }) {
   return (
     <form action={signOutAction}>
-      <button type="submit" className={className ?? 'text-sm font-medium text-slate-600 hover:text-slate-900'}>
+      <button type="submit" className={className ?? 'text-sm font-medium text-muted-foreground hover:text-foreground'}>
         Sign out
       </button>
     </form>

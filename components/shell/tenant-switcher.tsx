@@ -12,35 +12,35 @@ export function TenantSwitcher({
   return (
     <details className="group relative">
       <summary
-        className="flex cursor-pointer list-none items-center justify-between rounded-lg bg-white px-3 py-2 text-sm shadow-sm ring-1 ring-slate-200"
+        className="flex cursor-pointer list-none items-center justify-between rounded-lg border bg-card px-3 py-2 text-sm text-card-foreground shadow-sm"
         data-testid="tenant-switcher"
       >
         <span className="sr-only">Switch workspace: </span>
         <span className="min-w-0">
-          <span className="block truncate font-semibold text-slate-900" data-testid="current-tenant">
+          <span className="block truncate font-semibold text-foreground" data-testid="current-tenant">
             {current.name}
           </span>
-          <span className="block text-xs text-slate-500 capitalize">{current.role}</span>
+          <span className="block text-xs text-muted-foreground capitalize">{current.role}</span>
         </span>
-        <span aria-hidden="true" className="text-slate-400">
+        <span aria-hidden="true" className="text-muted-foreground">
           ▾
         </span>
       </summary>
-      <ul className="absolute z-10 mt-1 w-full rounded-lg bg-white py-1 shadow-lg ring-1 ring-slate-200">
+      <ul className="absolute z-10 mt-1 w-full rounded-lg border bg-popover py-1 text-popover-foreground shadow-lg">
         {tenants.map((tenant) => (
           <li key={tenant.slug}>
             <Link
               href={`/t/${tenant.slug}`}
-              className="flex items-center justify-between px-3 py-2 text-sm text-slate-700 hover:bg-slate-50"
+              className="flex items-center justify-between px-3 py-2 text-sm text-foreground hover:bg-muted"
               aria-current={tenant.slug === current.slug ? 'page' : undefined}
             >
               <span className="truncate">{tenant.name}</span>
-              {tenant.slug === current.slug ? <span className="text-xs text-brand-600">current</span> : null}
+              {tenant.slug === current.slug ? <span className="text-xs text-primary">current</span> : null}
             </Link>
           </li>
         ))}
-        <li className="border-t border-slate-100">
-          <Link href="/tenants?all=1" className="block px-3 py-2 text-sm text-slate-500 hover:bg-slate-50">
+        <li className="border-t">
+          <Link href="/tenants?all=1" className="block px-3 py-2 text-sm text-muted-foreground hover:bg-muted">
             All workspaces
           </Link>
         </li>

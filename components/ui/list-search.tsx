@@ -1,12 +1,25 @@
+import { Button } from './button';
+import { Input } from './input';
+
 /** The search row of a list page: a query, an "archived" switch, submitted as GET parameters. */
-export function ListSearch({ query, archived, placeholder, label }: { query?: string; archived?: string; placeholder: string; label: string }) {
+export function ListSearch({
+  query,
+  archived,
+  placeholder,
+  label,
+}: {
+  query?: string;
+  archived?: string;
+  placeholder: string;
+  label: string;
+}) {
   return (
     <form className="mt-6 flex flex-wrap items-center gap-3" role="search">
-      <input name="q" defaultValue={query} placeholder={placeholder} aria-label={label} className="w-72 rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 ring-inset" />
-      <label className="flex items-center gap-2 text-sm text-slate-600">
-        <input type="checkbox" name="archived" value="1" defaultChecked={archived === '1'} /> Archived
+      <Input name="q" defaultValue={query} placeholder={placeholder} aria-label={label} className="w-72" />
+      <label className="flex items-center gap-2 text-sm text-muted-foreground">
+        <input type="checkbox" name="archived" value="1" defaultChecked={archived === '1'} className="accent-primary" /> Archived
       </label>
-      <button className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">Search</button>
+      <Button variant="outline">Search</Button>
     </form>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useTransition } from 'react';
+
 import { Button } from './button';
 
 /** Asks the server for this page again (its data, not a full reload); the button waits meanwhile. */
@@ -9,7 +10,7 @@ export function RefreshButton({ label = 'Try again' }: { label?: string }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   return (
-    <Button variant="secondary" disabled={pending} onClick={() => startTransition(() => router.refresh())}>
+    <Button variant="outline" disabled={pending} onClick={() => startTransition(() => router.refresh())}>
       {pending ? 'Trying again…' : label}
     </Button>
   );

@@ -1,12 +1,15 @@
 import type { CSSProperties, ReactNode } from 'react';
+
 import { cn } from '@/lib/cn';
 
+import { Card } from './card';
+
 // Placeholders shown while a page's data streams in. They are grey shapes in the page's own layout,
-// so nothing jumps when the real content replaces them. No dark: variants: globals.css re-maps the
-// slate scale and bg-white for dark mode, so these greys follow the theme like every other surface.
+// so nothing jumps when the real content replaces them. Their colours are tokens (bg-secondary,
+// border-border), so they follow the colour scheme like every other surface.
 // The pulse runs only for users who have not asked for reduced motion.
 
-const block = 'rounded bg-slate-200 motion-safe:animate-pulse';
+const block = 'rounded bg-secondary motion-safe:animate-pulse';
 
 /**
  * The loading region: tells assistive technology the area is busy and says so in words. The shapes
@@ -23,22 +26,22 @@ export function Skeleton({ label = 'Loading…', className, children }: { label?
 
 /** One line of text; size it with width and height classes. */
 export function SkeletonLine({ className }: { className?: string }) {
-  return <span aria-hidden="true" className={cn('block h-4 w-full', block, className)} />;
+  return <span data-slot="skeleton" aria-hidden="true" className={cn('block h-4 w-full', block, className)} />;
 }
 
-/** A table of `rows` × `cols`, shaped like tableClasses: a header row (unless `head` is false), then divided rows. */
+/** A table of `rows` × `cols`, shaped like <Table>: a header row (unless `head` is false), then divided rows. */
 export function SkeletonTable({ rows, cols, head = true, className }: { rows: number; cols: number; head?: boolean; className?: string }) {
   const grid: CSSProperties = { gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` };
   return (
     <div aria-hidden="true" className={cn('w-full', className)}>
       {head ? (
-        <div className="grid gap-4 border-b border-slate-200 px-3 py-2" style={grid}>
+        <div className="grid gap-4 border-b px-3 py-2" style={grid}>
           {Array.from({ length: cols }, (_, col) => (
             <SkeletonLine key={col} className={cn('h-3 w-16', col === cols - 1 && cols > 1 && 'ml-auto')} />
           ))}
         </div>
       ) : null}
-      <div className="divide-y divide-slate-100">
+      <div className="divide-y">
         {Array.from({ length: rows }, (_, row) => (
           <div key={row} className="grid gap-4 px-3 py-3" style={grid}>
             {Array.from({ length: cols }, (_, col) => (
@@ -56,11 +59,11 @@ export function SkeletonStatCards({ count, className }: { count: number; classNa
   return (
     <div aria-hidden="true" className={cn('grid gap-4', className)}>
       {Array.from({ length: count }, (_, card) => (
-        <div key={card} className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <Card key={card} className="px-5">
           <SkeletonLine className="w-28" />
-          <SkeletonLine className="mt-2 h-8 w-32" />
-          <SkeletonLine className="mt-2 h-3 w-24" />
-        </div>
+          <SkeletonLine className="h-8 w-32" />
+          <SkeletonLine className="h-3 w-24" />
+        </Card>
       ))}
     </div>
   );
@@ -72,7 +75,7 @@ const BARS = [45, 60, 52, 70, 64, 80, 58, 75, 68, 88, 72, 84];
 /** A bar chart's footprint, the height of the report's chart. */
 export function SkeletonChart({ className }: { className?: string }) {
   return (
-    <div aria-hidden="true" className={cn('flex h-72 items-end gap-2 border-b border-slate-200 px-2', className)}>
+    <div aria-hidden="true" className={cn('flex h-72 items-end gap-2 border-b px-2', className)}>
       {BARS.map((height, bar) => (
         <span key={bar} className={cn('flex-1', block, 'rounded-b-none')} style={{ height: `${height}%` }} />
       ))}

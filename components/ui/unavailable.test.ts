@@ -1,8 +1,10 @@
 import { createElement, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
+
 import { AppError, withUnavailableDigest } from '@/lib/errors';
 import { StatementTimeoutError, TenantBusyError } from '@/lib/tenancy/errors';
+
 import { orUnavailable, UnavailableNotice } from './unavailable';
 
 // What a workspace page says in place of its data when the pool refuses it. The browser case is
@@ -19,7 +21,9 @@ const text = (node: ReactNode) =>
 describe('orUnavailable', () => {
   it('says the workspace is busy, with its plan’s share', async () => {
     const page = await orUnavailable(Promise.reject(withUnavailableDigest(new TenantBusyError(4, 5_000))));
-    expect(text(page)).toContain('Your workspace is busy — it is already running 4 database operations at once, the most its plan allows. Try again in a few seconds.');
+    expect(text(page)).toContain(
+      'Your workspace is busy — it is already running 4 database operations at once, the most its plan allows. Try again in a few seconds.',
+    );
   });
 
   it('says a query ran past the plan’s limit, with the limit, and to narrow the date range', async () => {

@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
+
 import { cn } from '@/lib/cn';
 import { unavailableOf, type Unavailable } from '@/lib/errors';
+
+import { Alert } from './alert';
 import { RefreshButton } from './refresh-button';
 
 // What a workspace page shows in place of its data when the shared pool refuses it (lib/errors.ts,
@@ -25,15 +28,31 @@ export function unavailableMessage(refusal: Unavailable): { title: string; detai
 }
 
 /** The message itself; `level` 'page' when it stands for the whole page (its heading is the page's h1). */
-export function UnavailableNotice({ refusal, level = 'section', action, className }: { refusal: Unavailable; level?: 'page' | 'section'; action?: ReactNode; className?: string }) {
+export function UnavailableNotice({
+  refusal,
+  level = 'section',
+  action,
+  className,
+}: {
+  refusal: Unavailable;
+  level?: 'page' | 'section';
+  action?: ReactNode;
+  className?: string;
+}) {
   const { title, detail } = unavailableMessage(refusal);
   const Heading = level === 'page' ? 'h1' : 'h2';
   return (
-    <div role="alert" data-testid="workspace-unavailable" data-code={refusal.code} className={cn('max-w-2xl rounded-xl bg-amber-50 p-6 ring-1 ring-amber-600/20', level === 'section' && 'mt-6', className)}>
-      <Heading className="text-base font-semibold text-amber-800">{title}</Heading>
-      <p className="mt-2 text-sm text-amber-800">{detail}</p>
+    <Alert
+      variant="warning"
+      role="alert"
+      data-testid="workspace-unavailable"
+      data-code={refusal.code}
+      className={cn('max-w-2xl rounded-xl p-6', level === 'section' && 'mt-6', className)}
+    >
+      <Heading className="text-base font-semibold">{title}</Heading>
+      <p className="mt-2">{detail}</p>
       <div className="mt-4">{action ?? <RefreshButton />}</div>
-    </div>
+    </Alert>
   );
 }
 

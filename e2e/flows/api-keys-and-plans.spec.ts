@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+
 import { createApiKeyInSettings, signUpOwner } from '../support/auth';
 
 // The API from a new owner's point of view: create a key on the settings page, see it once, use

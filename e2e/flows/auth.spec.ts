@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { expectWorkspace, signIn, unique } from '../support/auth';
 
-test('sign-up creates a workspace and lands on its dashboard as owner', async ({ page }) => {
+import { expectWorkspace, fromFreshAddress, signIn, unique, verifyAndSignIn } from '../support/auth';
+
+test('sign-up creates a workspace that opens, as its owner, once the emailed link confirms the address', async ({ page }) => {
   const id = unique();
+  await fromFreshAddress(page);
   await page.goto('/sign-up');
   await page.getByLabel('Your name').fill('Nora New');
   await page.getByLabel('Work email').fill(`nora-${id}@new.test`);
@@ -10,6 +12,8 @@ test('sign-up creates a workspace and lands on its dashboard as owner', async ({
   await page.getByLabel('Workspace name').fill(`Nora Labs ${id}`);
   await expect(page.getByLabel('Workspace address')).toHaveValue(`nora-labs-${id}`);
   await page.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page.getByTestId('sign-up-sent')).toContainText(`Check your inbox: we sent a message to nora-${id}@new.test`);
+  await verifyAndSignIn(page, `nora-${id}@new.test`, 'correct horse battery');
   await expect(page).toHaveURL(new RegExp(`/t/nora-labs-${id}$`));
   await expectWorkspace(page, `Nora Labs ${id}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Nora Labs ${id}`);
@@ -29,6 +33,7 @@ test('sign-up shows every field error at once and keeps what was typed', async (
 });
 
 test('sign-up refuses a taken workspace address', async ({ page }) => {
+  await fromFreshAddress(page);
   await page.goto('/sign-up');
   await page.getByLabel('Your name').fill('Copy Cat');
   await page.getByLabel('Work email').fill(`copy-${unique()}@new.test`);

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+
 import { signUpOwner } from '../support/auth';
 
 test('customer → product → order → pay → refund, and the report, dashboard and CSV agree', async ({ page }) => {
@@ -57,7 +58,10 @@ test('customer → product → order → pay → refund, and the report, dashboa
 
   const csvHref = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
   const csv = await (await page.request.get(csvHref!)).text();
-  const rows = csv.trim().split('\r\n').map((line) => line.split(','));
+  const rows = csv
+    .trim()
+    .split('\r\n')
+    .map((line) => line.split(','));
   expect(rows[0]).toEqual(['month_starting', 'gross_USD', 'refunds_USD', 'net_USD', 'payments', 'refunds_count']);
   expect(rows.at(-1)).toEqual(['total', '50.00', '20.00', '30.00', '1', '1']);
   const tableRows = await page.getByRole('table', { name: 'Revenue by period' }).locator('tbody tr').count();

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
 import { mailedLink, signIn, signUpOwner, TEST_PASSWORD, unique } from '../support/auth';
 
 /** The owner invites `email` from the members page; returns the link from the dev outbox. */
@@ -12,7 +13,12 @@ async function invite(page: Page, slug: string, email: string, role?: 'admin' | 
 }
 
 /** A new person opens the invitation link in their own browser and signs up to join. */
-async function joinBySigningUp(browser: Browser, link: string, name: string, slug: string): Promise<{ guest: BrowserContext; member: Page }> {
+async function joinBySigningUp(
+  browser: Browser,
+  link: string,
+  name: string,
+  slug: string,
+): Promise<{ guest: BrowserContext; member: Page }> {
   const guest = await browser.newContext();
   const member = await guest.newPage();
   await member.goto(link);
@@ -23,7 +29,6 @@ async function joinBySigningUp(browser: Browser, link: string, name: string, slu
   await expect(member).toHaveURL(new RegExp(`/t/${slug}$`));
   return { guest, member };
 }
-
 
 test('invite → accept by signing up → the role decides what the new member can do', async ({ page, browser }) => {
   const owner = await signUpOwner(page);
@@ -44,7 +49,9 @@ test('invite → accept by signing up → the role decides what the new member c
   await expect(row.getByRole('button', { name: 'Save' })).toBeEnabled();
   await expect(async () => {
     await page.reload();
-    await expect(page.getByRole('row').filter({ hasText: invitee }).getByLabel(`Role of ${invitee}`)).toHaveValue('admin', { timeout: 500 });
+    await expect(page.getByRole('row').filter({ hasText: invitee }).getByLabel(`Role of ${invitee}`)).toHaveValue('admin', {
+      timeout: 500,
+    });
   }).toPass({ timeout: 10_000 });
   await other.reload();
   await expect(other.getByRole('form', { name: 'Invite a member' })).toBeVisible();

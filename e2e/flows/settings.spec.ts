@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+
 import { expectWorkspace, signUpOwner, unique } from '../support/auth';
 
 test('an owner renames the workspace and moves it to a new address', async ({ page }) => {

@@ -1,7 +1,7 @@
-import { expect, request as playwrightRequest, test } from '@playwright/test';
-import { DEMO_API_KEYS } from '../../lib/demo';
-import { createApiKeyInSettings, signUpOwner, unique } from '../support/auth';
-import { e2eOpsUrl, lockRow, withOps, type RowLock } from '../support/ops';
+import { unique } from '../support/auth';
+import type { RowLock } from '../support/ops';
+import { NewCustomerPage } from '../support/pages';
+import { expect, test } from './support/fixtures';
 import { ACME, captureResponses, findCanaries, GLOBEX } from './support/tenants';
 
 // A workspace that holds its whole share of the shared pool gets 503s and a busy page — and
@@ -15,23 +15,27 @@ import { ACME, captureResponses, findCanaries, GLOBEX } from './support/tenants'
 const SHARE = 4; // Pro, TENANT_POOL_SHARES default
 const QUEUE_WAIT_MS = 5_000; // TENANT_QUEUE_WAIT_MS default: the e2e server keeps it
 const BUSY = `already running ${SHARE} database operations at once, the most its plan allows`;
-const globexKey = DEMO_API_KEYS.find((k) => k.tenant === 'globex' && k.scope === 'read_write')!.key;
 
 /** Nothing of the seeded workspaces: their canaries, and their names. */
 function foreignIn(text: string): string[] {
   return [...findCanaries(text, ACME), ...findCanaries(text, GLOBEX), ...['Acme Corp', 'Globex'].filter((name) => text.includes(name))];
 }
 
-test('a workspace holding its whole share: 503 with Retry-After, a busy page and form, nothing of another workspace; another workspace is served meanwhile', async ({ page, baseURL }) => {
+test('a workspace holding its whole share: 503 with Retry-After, a busy page and form, nothing of another workspace; another workspace is served meanwhile', async ({
+  page,
+  baseURL,
+  newOwner,
+  ops,
+  apiKey,
+}) => {
   test.setTimeout(120_000);
-  const opsUrl = e2eOpsUrl(baseURL!);
-  const owner = await signUpOwner(page, 'Busy');
-  await withOps(opsUrl, (db) => db.query(`UPDATE tenants SET plan = 'pro' WHERE slug = $1`, [owner.slug]));
+  const owner = await newOwner('Busy');
+  await ops.query(`UPDATE tenants SET plan = 'pro' WHERE slug = $1`, [owner.slug]);
 
   // A read-write key, and the workspace's own order to hold.
-  const key = await createApiKeyInSettings(page, owner.slug, 'Busy test');
-  const api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${key}` } });
-  const globex = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${globexKey}` } });
+  const api = await apiKey.open(await owner.createApiKey('Busy test'));
+  // A client of its own (not the worker's shared one), so nothing else is in flight on it.
+  const globex = await apiKey.open(apiKey.demoKey(GLOBEX));
   const created = async (path: string, data: unknown) => {
     const response = await api.post(path, { data });
     expect(response.status(), await response.text()).toBe(201);
@@ -46,16 +50,21 @@ test('a workspace holding its whole share: 503 with Retry-After, a busy page and
 
   // A form, open before the hold, submitted during it.
   const formTab = await page.context().newPage();
-  await formTab.goto(`/t/${owner.slug}/customers/new`);
-  const customerForm = formTab.getByRole('form', { name: 'Customer' });
-  await customerForm.getByLabel('Name').fill('Typed During The Hold');
-  await customerForm.getByLabel('Email').fill('typed@example.test');
+  const newCustomer = new NewCustomerPage(formTab, owner.slug);
+  await newCustomer.goto();
+  const customerForm = newCustomer.form;
+  await newCustomer.name.fill('Typed During The Hold');
+  await newCustomer.email.fill('typed@example.test');
 
   let lock: RowLock | undefined;
   let held: Promise<number[]> = Promise.resolve([]);
   try {
-    lock = await lockRow(opsUrl, 'orders', order.id);
-    held = Promise.all(Array.from({ length: SHARE }, () => api.post(`/api/v1/orders/${order.id}/cancel`, { data: {}, timeout: 60_000 }).then((r) => r.status())));
+    lock = await ops.lockRow('orders', order.id);
+    held = Promise.all(
+      Array.from({ length: SHARE }, () =>
+        api.post(`/api/v1/orders/${order.id}/cancel`, { data: {}, timeout: 60_000 }).then((r) => r.status()),
+      ),
+    );
     await lock.blocking(SHARE);
 
     const traffic = captureResponses(page, new URL(baseURL!).origin);
@@ -66,7 +75,7 @@ test('a workspace holding its whole share: 503 with Retry-After, a busy page and
       globex.get('/api/v1/orders').then(async (r) => ({ r, text: await r.text(), ms: since() })),
       page.goto(`/t/${owner.slug}/orders`).then(async (r) => ({ status: r?.status(), ms: since() })),
       (async () => {
-        await customerForm.getByRole('button', { name: 'Create customer' }).click();
+        await newCustomer.submit.click();
         await expect(customerForm.getByRole('alert')).toContainText(`Your workspace is ${BUSY}`, { timeout: 30_000 });
       })(),
     ]);
@@ -98,8 +107,8 @@ test('a workspace holding its whole share: 503 with Retry-After, a busy page and
     expect((await traffic.bodies()).flatMap(foreignIn)).toEqual([]);
 
     // (d) The form: the busy detail as its error, and what was typed still there.
-    await expect(customerForm.getByLabel('Name')).toHaveValue('Typed During The Hold');
-    await expect(customerForm.getByLabel('Email')).toHaveValue('typed@example.test');
+    await expect(newCustomer.name).toHaveValue('Typed During The Hold');
+    await expect(newCustomer.email).toHaveValue('typed@example.test');
   } finally {
     // Released whatever happened above, so no other spec ever meets a held slot.
     await lock?.release();
@@ -112,8 +121,7 @@ test('a workspace holding its whole share: 503 with Retry-After, a busy page and
   await expect(page.getByRole('link', { name: `#${order.number}` })).toBeVisible();
   await expect(page.getByTestId('workspace-unavailable')).toHaveCount(0);
   expect((await api.get('/api/v1/orders')).status()).toBe(200);
-  await customerForm.getByRole('button', { name: 'Create customer' }).click();
+  await newCustomer.submit.click();
   await expect(formTab).toHaveURL(new RegExp(`/t/${owner.slug}/customers/[0-9a-f-]{36}$`));
   await expect(formTab.getByText('Typed During The Hold').first()).toBeVisible();
-  await Promise.all([api.dispose(), globex.dispose()]);
 });

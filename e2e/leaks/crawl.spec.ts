@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import { TENANT_PAGES } from './registry';
-import { ACME, browserAs, captureResponses, findCanaries, GLOBEX, type TenantUnderTest } from './support/tenants';
+import { expect, test } from './support/fixtures';
+import { ACME, captureResponses, findCanaries, GLOBEX, type TenantUnderTest } from './support/tenants';
 
 // The canary crawl: as a tenant's owner, start at the dashboard, follow every same-origin link under
 // /t/<slug> (a few per route, so pagination does not run forever), apply the orders status filter,
@@ -12,11 +12,13 @@ const PER_ROUTE = 3;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const routeOf = (pathname: string, slug: string) => pathname.replace(`/t/${slug}`, '/t/[tenant]').replace(UUID, '[id]');
 
-for (const [owner, victim] of [[ACME, GLOBEX], [GLOBEX, ACME]] as [TenantUnderTest, TenantUnderTest][]) {
-  test(`crawl of ${owner.slug} never shows ${victim.slug}`, async ({ browser, baseURL }) => {
+for (const [owner, victim] of [
+  [ACME, GLOBEX],
+  [GLOBEX, ACME],
+] as [TenantUnderTest, TenantUnderTest][]) {
+  test(`crawl of ${owner.slug} never shows ${victim.slug}`, async ({ ownerOf, baseURL }) => {
     test.setTimeout(120_000);
-    const context = await browserAs(browser, baseURL!, owner.owner);
-    const page = await context.newPage();
+    const page = await (await ownerOf(owner)).newPage();
     const traffic = captureResponses(page, baseURL!);
     // The orders filter a person would use to find an unpaid (editable) order, then the dashboard:
     // which orders are unpaid depends on the day the demo data was generated.
@@ -48,6 +50,5 @@ for (const [owner, victim] of [[ACME, GLOBEX], [GLOBEX, ACME]] as [TenantUnderTe
     const reached = new Set([...seen].map((p) => routeOf(new URL(p, baseURL).pathname, owner.slug)));
     const unreached = TENANT_PAGES.map((p) => p.route).filter((route) => !reached.has(route));
     expect(unreached, `the crawl did not reach: ${unreached.join(', ')}`).toEqual([]);
-    await context.close();
   });
 }

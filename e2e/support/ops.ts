@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import pg from 'pg';
 
 // The ops role (BYPASSRLS) from a test, for what no page or endpoint may do: set a workspace's plan
@@ -75,7 +76,8 @@ export async function lockRow(connectionString: string, table: 'orders', id: str
     async blocking(n, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while ((await (counting = countBehind())) < n) {
-        if (Date.now() > deadline) throw new Error(`fewer than ${n} sessions waited behind the lock on ${table} ${id} within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`fewer than ${n} sessions waited behind the lock on ${table} ${id} within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
+
 import { beforeAll, describe, expect, it } from 'vitest';
+
+import { PLANS } from '@/lib/billing/plans';
 import { AppError } from '@/lib/errors';
 import { runInTenant } from '@/lib/tenancy';
 import { apiKeyForHash } from '@/lib/tenancy/lookups';
-import { PLANS } from '@/lib/billing/plans';
 import { setPlan, uniqueSlug } from '@/test/api';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
+
 import { API_KEY_SHAPE, createApiKey, hashApiKey, listApiKeys, newApiKey, revokeApiKey, touchApiKey, type ApiKeyScope } from './service';
 
 // API keys of the tenant in context: shown once, stored as a hash, limited by the plan, revocable
@@ -24,7 +27,12 @@ const create = (t: SeededTenant, name = 'a key', scope: ApiKeyScope = 'read_writ
 const keyRows = (tenantId: string) =>
   withClient(ops(), async (db) => (await db.query('SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY created_at', [tenantId])).rows);
 const auditRows = (tenantId: string, prefix: string) =>
-  withClient(ops(), async (db) => (await db.query('SELECT * FROM audit_events WHERE tenant_id = $1 AND action LIKE $2 ORDER BY created_at', [tenantId, `${prefix}%`])).rows);
+  withClient(
+    ops(),
+    async (db) =>
+      (await db.query('SELECT * FROM audit_events WHERE tenant_id = $1 AND action LIKE $2 ORDER BY created_at', [tenantId, `${prefix}%`]))
+        .rows,
+  );
 
 async function refusal(work: Promise<unknown>): Promise<AppError> {
   const error = await work.then(
@@ -69,7 +77,15 @@ describe('createApiKey', () => {
     expect(others).toEqual([]);
     expect(row).toMatchObject({ id, name: 'CI deploys', scope: 'read', key_hash: hashApiKey(key), created_by: t.userId, revoked_at: null });
     expect(JSON.stringify(row)).not.toContain(key);
-    expect(await apiKeyForHash(hashApiKey(key))).toEqual({ keyId: id, tenantId: t.id, name: 'CI deploys', scope: 'read', plan: 'free', tenantStatus: 'active', creatorRole: 'owner' });
+    expect(await apiKeyForHash(hashApiKey(key))).toEqual({
+      keyId: id,
+      tenantId: t.id,
+      name: 'CI deploys',
+      scope: 'read',
+      plan: 'free',
+      tenantStatus: 'active',
+      creatorRole: 'owner',
+    });
 
     const [event] = await auditRows(t.id, 'api_key.');
     expect(event).toMatchObject({ action: 'api_key.created', target_id: id, actor_id: t.userId });
@@ -97,7 +113,8 @@ describe('createApiKey', () => {
     await create(t, 'first');
     const outcomes = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => create(t, `racer ${i}`)));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    for (const o of outcomes.filter((o) => o.status === 'rejected')) expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'quota_exceeded' });
+    for (const o of outcomes.filter((o) => o.status === 'rejected'))
+      expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'quota_exceeded' });
     expect(await keyRows(t.id)).toHaveLength(PLANS.free.apiKeys);
   });
 
@@ -147,7 +164,11 @@ describe('revokeApiKey', () => {
 describe('touchApiKey', () => {
   it('stamps the last use at most once a minute, and only on this tenant’s key', async () => {
     const lastUsed = (id: string) =>
-      withClient(ops(), async (db) => (await db.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_keys WHERE id = $1', [id])).rows[0]!.last_used_at);
+      withClient(
+        ops(),
+        async (db) =>
+          (await db.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_keys WHERE id = $1', [id])).rows[0]!.last_used_at,
+      );
     const { id } = await create(acme, 'touched');
     const foreign = await create(globex, 'untouched');
 

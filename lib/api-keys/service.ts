@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+
 import { assertQuota } from '../billing/plans';
 import { notFound } from '../errors';
 import { audit, currentTenant, tenantDb } from '../tenancy';
@@ -38,7 +39,12 @@ export async function createApiKey(input: { name: string; scope: ApiKeyScope }):
       data: { name: input.name, prefix, keyHash: hash, scope: input.scope, createdBy: actor.actorId! },
       select: { id: true },
     });
-    await audit({ action: 'api_key.created', targetType: 'api_key', targetId: created.id, metadata: { name: input.name, scope: input.scope, prefix } });
+    await audit({
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: created.id,
+      metadata: { name: input.name, scope: input.scope, prefix },
+    });
     return { id: created.id, key };
   });
 }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as orders from '@/app/api/v1/orders/route';
-import * as order from '@/app/api/v1/orders/[id]/route';
+
 import * as customers from '@/app/api/v1/customers/route';
+import * as order from '@/app/api/v1/orders/[id]/route';
+import * as orders from '@/app/api/v1/orders/route';
 import { call, createKey } from '@/test/api';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+
 import { AppError, type FieldErrors } from '../errors';
 
 // Request input for the API: the JSON body (size-limited, JSON only, strict schema) and the query
@@ -48,7 +49,8 @@ export function parseQuery<T>(url: URL, schema: z.ZodType<T>): T {
   // Without a prototype, so ?__proto__= and ?constructor= are parameters like any other.
   const query: Record<string, string> = Object.create(null);
   for (const [key, value] of url.searchParams) {
-    if (Object.hasOwn(query, key)) throw new AppError('validation_failed', 'Repeated query parameter.', { [key]: ['Give this parameter once.'] });
+    if (Object.hasOwn(query, key))
+      throw new AppError('validation_failed', 'Repeated query parameter.', { [key]: ['Give this parameter once.'] });
     query[key] = value;
   }
   return validate(schema, query);
@@ -58,7 +60,8 @@ function validate<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   const fieldErrors = fieldErrorsIn(parsed.success ? [] : parsed.error.issues);
   unstorableText(value, fieldErrors);
-  if (!parsed.success || Object.keys(fieldErrors).length) throw new AppError('validation_failed', 'Some fields are not valid; see errors.', fieldErrors);
+  if (!parsed.success || Object.keys(fieldErrors).length)
+    throw new AppError('validation_failed', 'Some fields are not valid; see errors.', fieldErrors);
   return parsed.data;
 }
 
@@ -71,7 +74,8 @@ function fieldErrorsIn(issues: z.core.$ZodIssue[]): FieldErrors {
   const fields: FieldErrors = Object.create(null);
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const unknown of issue.keys) (fields[[...issue.path, unknown].join('.')] ??= []).push('Unknown field; remove it or check its spelling.');
+      for (const unknown of issue.keys)
+        (fields[[...issue.path, unknown].join('.')] ??= []).push('Unknown field; remove it or check its spelling.');
       continue;
     }
     (fields[issue.path.join('.') || 'form'] ??= []).push(issue.message);

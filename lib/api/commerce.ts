@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+
 import { revenueReport } from '../billing/report';
 import { createCustomer, customersById, getCustomer, listCustomers, updateCustomer } from '../customers/service';
 import { cancelOrder, createOrder, getOrder, listOrders, markOrderPaid, refundOrder, updateOrder } from '../orders/service';
@@ -60,8 +61,17 @@ export const addCustomer = async (body: z.infer<typeof s.customerCreate>) => s.c
 
 export async function patchCustomer(id: string, body: z.infer<typeof s.customerUpdate>) {
   const current = await getCustomer(id);
-  const pick = <K extends 'name' | 'email' | 'phone' | 'company' | 'notes'>(field: K) => (field in body && body[field] !== undefined ? body[field]! : current[field]);
-  return s.customerOutOf(await updateCustomer(id, body.version, { name: pick('name'), email: pick('email'), phone: pick('phone'), company: pick('company'), notes: pick('notes') }));
+  const pick = <K extends 'name' | 'email' | 'phone' | 'company' | 'notes'>(field: K) =>
+    field in body && body[field] !== undefined ? body[field]! : current[field];
+  return s.customerOutOf(
+    await updateCustomer(id, body.version, {
+      name: pick('name'),
+      email: pick('email'),
+      phone: pick('phone'),
+      company: pick('company'),
+      notes: pick('notes'),
+    }),
+  );
 }
 
 export async function listProductsPage(q: z.infer<typeof s.catalogueListQuery>) {
@@ -74,8 +84,16 @@ export const addProduct = async (body: z.infer<typeof s.productCreate>) => s.pro
 
 export async function patchProduct(id: string, body: z.infer<typeof s.productUpdate>) {
   const current = await getProduct(id);
-  const pick = <K extends 'sku' | 'name' | 'description' | 'unitPrice'>(field: K) => (field in body && body[field] !== undefined ? body[field]! : current[field]);
-  return s.productOutOf((await updateProduct(id, body.version, { sku: pick('sku'), name: pick('name'), description: pick('description'), unitPrice: pick('unitPrice') }))!);
+  const pick = <K extends 'sku' | 'name' | 'description' | 'unitPrice'>(field: K) =>
+    field in body && body[field] !== undefined ? body[field]! : current[field];
+  return s.productOutOf(
+    (await updateProduct(id, body.version, {
+      sku: pick('sku'),
+      name: pick('name'),
+      description: pick('description'),
+      unitPrice: pick('unitPrice'),
+    }))!,
+  );
 }
 
 /** Through the output schema like every other answer: a field added to the report is not in the API until it is added there. */

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { hashApiKey } from '@/lib/api-keys/service';
 import {
   addMember,
@@ -80,10 +82,14 @@ function validBody(e: Endpoint, t: SeededTenant): unknown {
 }
 
 async function newOrder(t: SeededTenant, status: 'pending' | 'paid' = 'pending'): Promise<string> {
-  const created = await callEndpoint(endpointNamed('POST /orders'), { key: tenantsKey(t), body: validBody(endpointNamed('POST /orders'), t) });
+  const created = await callEndpoint(endpointNamed('POST /orders'), {
+    key: tenantsKey(t),
+    body: validBody(endpointNamed('POST /orders'), t),
+  });
   expect(created.status, created.text).toBe(201);
   const id = created.json.id as string;
-  if (status === 'paid') expect((await callEndpoint(endpointNamed('POST /orders/{id}/pay'), { key: tenantsKey(t), id, body: {} })).status).toBe(200);
+  if (status === 'paid')
+    expect((await callEndpoint(endpointNamed('POST /orders/{id}/pay'), { key: tenantsKey(t), id, body: {} })).status).toBe(200);
   return id;
 }
 
@@ -109,34 +115,37 @@ const TABLE: Record<RecordKind, 'orders' | 'customers' | 'products'> = { order: 
 describe('authentication', () => {
   const randomKey = () => `bk_live_${randomBytes(32).toString('base64url')}`;
 
-  it.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s refuses a missing, malformed, unknown or revoked key with a 401 and writes nothing', async (_, e) => {
-    const revoked = await createKey(acme, 'read_write', 'soon revoked');
-    const id = await targetOf(e, acme);
-    const body = validBody(e, acme);
-    const query = validQuery(e);
-    // Positive control: the same request with the key before it is revoked.
-    const before = await callEndpoint(e, { key: revoked, id, body, query });
-    expect(before.status, before.text).toBeLessThan(300);
-    await withClient(ops(), (db) => db.query('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashApiKey(revoked)]));
+  it.each(ENDPOINTS.map((e) => [e.name, e] as const))(
+    '%s refuses a missing, malformed, unknown or revoked key with a 401 and writes nothing',
+    async (_, e) => {
+      const revoked = await createKey(acme, 'read_write', 'soon revoked');
+      const id = await targetOf(e, acme);
+      const body = validBody(e, acme);
+      const query = validQuery(e);
+      // Positive control: the same request with the key before it is revoked.
+      const before = await callEndpoint(e, { key: revoked, id, body, query });
+      expect(before.status, before.text).toBeLessThan(300);
+      await withClient(ops(), (db) => db.query('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashApiKey(revoked)]));
 
-    const id2 = await targetOf(e, acme);
-    const counts = await rowCounts(ops(), acme.id);
-    const attempts: [string, Record<string, string>][] = [
-      ['Missing API key', {}],
-      ['Malformed Authorization header', { authorization: `Basic ${Buffer.from('user:pass').toString('base64')}` }],
-      ['Malformed Authorization header', { authorization: 'Bearer' }],
-      ['Malformed Authorization header', { authorization: `Bearer ${acmeKey} extra` }],
-      ['not valid or has been revoked', { authorization: `Bearer ${randomKey()}` }],
-      ['not valid or has been revoked', { authorization: 'Bearer not-a-key-at-all' }],
-      ['not valid or has been revoked', { authorization: `Bearer ${revoked}` }],
-    ];
-    for (const [detail, headers] of attempts) {
-      const res = await callEndpoint(e, { id: id2, body: validBody(e, acme), query, headers });
-      expectProblem(res, 401);
-      expect(res.json.detail).toContain(detail);
-    }
-    expect(await rowCounts(ops(), acme.id)).toEqual(counts);
-  });
+      const id2 = await targetOf(e, acme);
+      const counts = await rowCounts(ops(), acme.id);
+      const attempts: [string, Record<string, string>][] = [
+        ['Missing API key', {}],
+        ['Malformed Authorization header', { authorization: `Basic ${Buffer.from('user:pass').toString('base64')}` }],
+        ['Malformed Authorization header', { authorization: 'Bearer' }],
+        ['Malformed Authorization header', { authorization: `Bearer ${acmeKey} extra` }],
+        ['not valid or has been revoked', { authorization: `Bearer ${randomKey()}` }],
+        ['not valid or has been revoked', { authorization: 'Bearer not-a-key-at-all' }],
+        ['not valid or has been revoked', { authorization: `Bearer ${revoked}` }],
+      ];
+      for (const [detail, headers] of attempts) {
+        const res = await callEndpoint(e, { id: id2, body: validBody(e, acme), query, headers });
+        expectProblem(res, 401);
+        expect(res.json.detail).toContain(detail);
+      }
+      expect(await rowCounts(ops(), acme.id)).toEqual(counts);
+    },
+  );
 });
 
 describe('authorization: scope ∩ the creator’s current role', () => {
@@ -175,7 +184,9 @@ describe('authorization: scope ∩ the creator’s current role', () => {
   it('a key whose creator was demoted to viewer can still read but cannot write (403)', async () => {
     const admin = await addMember(ops(), acme, 'admin');
     const key = await createKey(acme, 'read_write', 'made by a demoted admin', admin);
-    await withClient(ops(), (db) => db.query(`UPDATE memberships SET role = 'viewer' WHERE tenant_id = $1 AND user_id = $2`, [acme.id, admin.userId]));
+    await withClient(ops(), (db) =>
+      db.query(`UPDATE memberships SET role = 'viewer' WHERE tenant_id = $1 AND user_id = $2`, [acme.id, admin.userId]),
+    );
 
     for (const e of WRITES) {
       const id = await targetOf(e, acme);
@@ -194,7 +205,9 @@ describe('authorization: scope ∩ the creator’s current role', () => {
   it('a key whose creator was demoted to member cannot refund or change the catalogue, but can still take orders', async () => {
     const admin = await addMember(ops(), acme, 'admin');
     const key = await createKey(acme, 'read_write', 'made by an admin now member', admin);
-    await withClient(ops(), (db) => db.query(`UPDATE memberships SET role = 'member' WHERE tenant_id = $1 AND user_id = $2`, [acme.id, admin.userId]));
+    await withClient(ops(), (db) =>
+      db.query(`UPDATE memberships SET role = 'member' WHERE tenant_id = $1 AND user_id = $2`, [acme.id, admin.userId]),
+    );
 
     const refund = endpointNamed('POST /orders/{id}/refund');
     expectProblem(await callEndpoint(refund, { key, id: await targetOf(refund, acme), body: validBody(refund, acme) }), 403);
@@ -212,24 +225,33 @@ describe('validation', () => {
       body: { customerId: 'nope', notes: 5, lines: [{ productId: 'x', quantity: 0, colour: 'red' }], colour: 'red' },
       fields: ['colour', 'customerId', 'lines.0.colour', 'lines.0.productId', 'lines.0.quantity', 'notes'],
     },
-    orderUpdate: { body: { version: 'one', customerId: 5, lines: [], colour: 'red' }, fields: ['colour', 'customerId', 'lines', 'version'] },
+    orderUpdate: {
+      body: { version: 'one', customerId: 5, lines: [], colour: 'red' },
+      fields: ['colour', 'customerId', 'lines', 'version'],
+    },
     orderPay: { body: { method: 'cash', colour: 'red' }, fields: ['colour', 'method'] },
     orderRefund: { body: { amount: 0, reason: 7, colour: 'red' }, fields: ['amount', 'colour', 'reason'] },
     customerCreate: { body: { name: '', email: 'nope', phone: 5, colour: 'red' }, fields: ['colour', 'email', 'name', 'phone'] },
     customerUpdate: { body: { version: 0, email: 'x', colour: 'red' }, fields: ['colour', 'email', 'version'] },
     productCreate: { body: { sku: 'has space', name: '', unitPrice: 12.5, colour: 'red' }, fields: ['colour', 'name', 'sku', 'unitPrice'] },
-    productUpdate: { body: { version: -1, unitPrice: -5, description: ['x'], colour: 'red' }, fields: ['colour', 'description', 'unitPrice', 'version'] },
+    productUpdate: {
+      body: { version: -1, unitPrice: -5, description: ['x'], colour: 'red' },
+      fields: ['colour', 'description', 'unitPrice', 'version'],
+    },
   };
 
-  it.each(WRITES.filter((e) => e.body).map((e) => [e.name, e] as const))('%s answers 422 naming every invalid and unknown field, and writes nothing', async (_, e) => {
-    const id = await targetOf(e, acme);
-    const before = await rowCounts(ops(), acme.id);
-    const { body, fields } = BROKEN[e.body!];
-    const res = await callEndpoint(e, { key: acmeKey, id, body });
-    expectProblem(res, 422);
-    expect(Object.keys(res.json.errors as object).sort()).toEqual(fields);
-    expect(await rowCounts(ops(), acme.id)).toEqual(before);
-  });
+  it.each(WRITES.filter((e) => e.body).map((e) => [e.name, e] as const))(
+    '%s answers 422 naming every invalid and unknown field, and writes nothing',
+    async (_, e) => {
+      const id = await targetOf(e, acme);
+      const before = await rowCounts(ops(), acme.id);
+      const { body, fields } = BROKEN[e.body!];
+      const res = await callEndpoint(e, { key: acmeKey, id, body });
+      expectProblem(res, 422);
+      expect(Object.keys(res.json.errors as object).sort()).toEqual(fields);
+      expect(await rowCounts(ops(), acme.id)).toEqual(before);
+    },
+  );
 
   it('cancel takes an empty body or {}: any field is a 422 naming it, and the order stays as it was', async () => {
     const e = endpointNamed('POST /orders/{id}/cancel');
@@ -244,33 +266,52 @@ describe('validation', () => {
   });
 
   const BROKEN_QUERIES: Record<NonNullable<Endpoint['query']>, { query: Record<string, string>; fields: string[] }> = {
-    orderList: { query: { status: 'lost', from: '2026-13-01', customerId: 'x', sort: 'random', colour: 'red' }, fields: ['colour', 'customerId', 'from', 'sort', 'status'] },
+    orderList: {
+      query: { status: 'lost', from: '2026-13-01', customerId: 'x', sort: 'random', colour: 'red' },
+      fields: ['colour', 'customerId', 'from', 'sort', 'status'],
+    },
     catalogueList: { query: { archived: 'yes', cursor: 'x', colour: 'red' }, fields: ['archived', 'colour', 'cursor'] },
     revenue: { query: { from: '2026-02-30', granularity: 'year', colour: 'red' }, fields: ['colour', 'from', 'granularity', 'to'] },
   };
 
-  it.each(READS.filter((e) => e.query).map((e) => [e.name, e] as const))('%s answers 422 naming every invalid and unknown query parameter', async (_, e) => {
-    const { query, fields } = BROKEN_QUERIES[e.query!];
-    const res = await callEndpoint(e, { key: acmeKey, query });
-    expectProblem(res, 422);
-    expect(Object.keys(res.json.errors as object).sort()).toEqual(fields);
-  });
+  it.each(READS.filter((e) => e.query).map((e) => [e.name, e] as const))(
+    '%s answers 422 naming every invalid and unknown query parameter',
+    async (_, e) => {
+      const { query, fields } = BROKEN_QUERIES[e.query!];
+      const res = await callEndpoint(e, { key: acmeKey, query });
+      expectProblem(res, 422);
+      expect(Object.keys(res.json.errors as object).sort()).toEqual(fields);
+    },
+  );
 
   it('refuses malformed JSON (400), a body that is not JSON (415) and one over 64 KB (413)', async () => {
     const e = endpointNamed('POST /customers');
     const before = await rowCounts(ops(), acme.id);
     expectProblem(await callEndpoint(e, { key: acmeKey, rawBody: '{"name": "A", ', headers: { 'content-type': 'application/json' } }), 400);
-    expectProblem(await callEndpoint(e, { key: acmeKey, rawBody: 'name=A&email=a@b.test', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+    expectProblem(
+      await callEndpoint(e, {
+        key: acmeKey,
+        rawBody: 'name=A&email=a@b.test',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      415,
+    );
     expectProblem(await callEndpoint(e, { key: acmeKey, body: { name: 'A', email: 'big@acme.test', notes: 'x'.repeat(70 * 1024) } }), 413);
     expect(await rowCounts(ops(), acme.id)).toEqual(before);
   });
 
   it('answers 422, not 500, for text PostgreSQL cannot store (NUL, unpaired surrogates), naming the field', async () => {
     const before = await rowCounts(ops(), acme.id);
-    const nul = await callEndpoint(endpointNamed('POST /customers'), { key: acmeKey, body: { name: 'Nul\u0000Byte', email: 'nul@acme.test' } });
+    const nul = await callEndpoint(endpointNamed('POST /customers'), {
+      key: acmeKey,
+      body: { name: 'Nul\u0000Byte', email: 'nul@acme.test' },
+    });
     expectProblem(nul, 422);
     expect(Object.keys(nul.json.errors as object)).toEqual(['name']);
-    const surrogate = await callEndpoint(endpointNamed('POST /products'), { key: acmeKey, body: { sku: 'SUR-1', name: 'Half \ud83d', unitPrice: 1 } });
+    const surrogate = await callEndpoint(endpointNamed('POST /products'), {
+      key: acmeKey,
+      body: { sku: 'SUR-1', name: 'Half \ud83d', unitPrice: 1 },
+    });
     expectProblem(surrogate, 422);
     expect(Object.keys(surrogate.json.errors as object)).toEqual(['name']);
     const search = await callEndpoint(endpointNamed('GET /orders'), { key: acmeKey, query: { search: 'a\u0000b' } });
@@ -281,7 +322,11 @@ describe('validation', () => {
 
   it('names unknown fields called __proto__, constructor or toString like any other (422, not 500)', async () => {
     const rawBody = '{"__proto__": {"admin": true}, "constructor": 1, "toString": "x", "name": "Proto", "email": "proto@acme.test"}';
-    const body = await callEndpoint(endpointNamed('POST /customers'), { key: acmeKey, rawBody, headers: { 'content-type': 'application/json' } });
+    const body = await callEndpoint(endpointNamed('POST /customers'), {
+      key: acmeKey,
+      rawBody,
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(body, 422);
     expect(Object.keys(body.json.errors as object).sort()).toEqual(['__proto__', 'constructor', 'toString']);
 
@@ -291,7 +336,11 @@ describe('validation', () => {
   });
 
   it('answers 422, not 500, for a version beyond the database’s integer range', async () => {
-    const res = await callEndpoint(endpointNamed('PATCH /customers/{id}'), { key: acmeKey, id: acme.customerIds[0], body: { version: 2 ** 31, name: 'Overflow' } });
+    const res = await callEndpoint(endpointNamed('PATCH /customers/{id}'), {
+      key: acmeKey,
+      id: acme.customerIds[0],
+      body: { version: 2 ** 31, name: 'Overflow' },
+    });
     expectProblem(res, 422);
     expect(Object.keys(res.json.errors as object)).toEqual(['version']);
   });
@@ -303,29 +352,34 @@ describe('validation', () => {
       expect(Object.keys(res.json.errors as object)).toEqual(['from']);
       expectProblem(await callEndpoint(endpointNamed('GET /orders'), { key: acmeKey, query: { from } }), 422);
     }
-    expect((await callEndpoint(endpointNamed('GET /reports/revenue'), { key: acmeKey, query: { from: '2028-02-29', to: '2028-03-01' } })).status).toBe(200);
+    expect(
+      (await callEndpoint(endpointNamed('GET /reports/revenue'), { key: acmeKey, query: { from: '2028-02-29', to: '2028-03-01' } })).status,
+    ).toBe(200);
   });
 });
 
 describe('cross-tenant ids', () => {
-  it.each(WITH_ID.map((e) => [e.name, e] as const))('%s: an own id succeeds; another tenant’s id is the same 404 as a missing one and changes nothing there', async (_, e) => {
-    const own = await callEndpoint(e, { key: acmeKey, id: await targetOf(e, acme), body: validBody(e, acme) });
-    expect(own.status, own.text).toBe(200);
+  it.each(WITH_ID.map((e) => [e.name, e] as const))(
+    '%s: an own id succeeds; another tenant’s id is the same 404 as a missing one and changes nothing there',
+    async (_, e) => {
+      const own = await callEndpoint(e, { key: acmeKey, id: await targetOf(e, acme), body: validBody(e, acme) });
+      expect(own.status, own.text).toBe(200);
 
-    const foreignId = await targetOf(e, globex);
-    const table = TABLE[e.takes!];
-    const rowBefore = await rowOf(ops(), table, foreignId);
-    const globexBefore = await rowCounts(ops(), globex.id);
+      const foreignId = await targetOf(e, globex);
+      const table = TABLE[e.takes!];
+      const rowBefore = await rowOf(ops(), table, foreignId);
+      const globexBefore = await rowCounts(ops(), globex.id);
 
-    const foreign = await callEndpoint(e, { key: acmeKey, id: foreignId, body: validBody(e, acme) });
-    const missing = await callEndpoint(e, { key: acmeKey, id: randomUUID(), body: validBody(e, acme) });
-    expectProblem(foreign, 404);
-    expect(foreign.json).toEqual(missing.json);
-    expect(foreign.text).not.toContain(globex.canary);
+      const foreign = await callEndpoint(e, { key: acmeKey, id: foreignId, body: validBody(e, acme) });
+      const missing = await callEndpoint(e, { key: acmeKey, id: randomUUID(), body: validBody(e, acme) });
+      expectProblem(foreign, 404);
+      expect(foreign.json).toEqual(missing.json);
+      expect(foreign.text).not.toContain(globex.canary);
 
-    expect(await rowOf(ops(), table, foreignId)).toEqual(rowBefore);
-    expect(await rowCounts(ops(), globex.id)).toEqual(globexBefore);
-  });
+      expect(await rowOf(ops(), table, foreignId)).toEqual(rowBefore);
+      expect(await rowCounts(ops(), globex.id)).toEqual(globexBefore);
+    },
+  );
 
   it('lists hold exactly the own tenant’s rows; another tenant’s never appear, by filter or by cursor', async () => {
     // A tenant of its own, so the first page is the whole list.
@@ -360,13 +414,22 @@ describe('another tenant’s ids inside a body', () => {
     const acmeBefore = await rowCounts(ops(), acme.id);
     const globexBefore = await rowCounts(ops(), globex.id);
 
-    const foreignCustomer = await callEndpoint(create(), { key: acmeKey, body: { customerId: globex.customerIds[0], lines: [{ productId: acme.productIds[0], quantity: 1 }] } });
+    const foreignCustomer = await callEndpoint(create(), {
+      key: acmeKey,
+      body: { customerId: globex.customerIds[0], lines: [{ productId: acme.productIds[0], quantity: 1 }] },
+    });
     expectProblem(foreignCustomer, 422);
     expect(Object.keys(foreignCustomer.json.errors as object)).toEqual(['customerId']);
 
     const foreignProduct = await callEndpoint(create(), {
       key: acmeKey,
-      body: { customerId: acme.customerIds[0], lines: [{ productId: acme.productIds[0], quantity: 1 }, { productId: globex.productIds[0], quantity: 1 }] },
+      body: {
+        customerId: acme.customerIds[0],
+        lines: [
+          { productId: acme.productIds[0], quantity: 1 },
+          { productId: globex.productIds[0], quantity: 1 },
+        ],
+      },
     });
     expectProblem(foreignProduct, 422);
     expect(Object.keys(foreignProduct.json.errors as object)).toEqual(['lines.1.productId']);
@@ -384,10 +447,15 @@ describe('another tenant’s ids inside a body', () => {
     const items = await withClient(ops(), (db) => db.query('SELECT product_id FROM order_items WHERE order_id = $1', [id]));
 
     expectProblem(await callEndpoint(e, { key: acmeKey, id, body: { version: 1, customerId: globex.customerIds[0] } }), 422);
-    expectProblem(await callEndpoint(e, { key: acmeKey, id, body: { version: 1, lines: [{ productId: globex.productIds[0], quantity: 3 }] } }), 422);
+    expectProblem(
+      await callEndpoint(e, { key: acmeKey, id, body: { version: 1, lines: [{ productId: globex.productIds[0], quantity: 3 }] } }),
+      422,
+    );
 
     expect(await rowOf(ops(), 'orders', id)).toEqual(before);
-    expect((await withClient(ops(), (db) => db.query('SELECT product_id FROM order_items WHERE order_id = $1', [id]))).rows).toEqual(items.rows);
+    expect((await withClient(ops(), (db) => db.query('SELECT product_id FROM order_items WHERE order_id = $1', [id]))).rows).toEqual(
+      items.rows,
+    );
   });
 });
 
@@ -412,9 +480,23 @@ describe('optimistic concurrency', () => {
 describe('Idempotency-Key', () => {
   const customers = () => endpointNamed('POST /customers');
   const keyRows = (tenantId: string, key: string) =>
-    withClient(ops(), async (db) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM idempotency_keys WHERE tenant_id = $1 AND key = $2', [tenantId, key])).rows[0]!.n);
+    withClient(
+      ops(),
+      async (db) =>
+        (
+          await db.query<{ n: number }>('SELECT count(*)::int AS n FROM idempotency_keys WHERE tenant_id = $1 AND key = $2', [
+            tenantId,
+            key,
+          ])
+        ).rows[0]!.n,
+    );
   const customersWithEmail = (tenantId: string, email: string) =>
-    withClient(ops(), async (db) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1 AND email = $2', [tenantId, email])).rows[0]!.n);
+    withClient(
+      ops(),
+      async (db) =>
+        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1 AND email = $2', [tenantId, email]))
+          .rows[0]!.n,
+    );
 
   it('the same key and body replay the first response; one row is written', async () => {
     const body = { name: 'Idem Potent', email: `idem-${unique()}@acme.test` };
@@ -431,7 +513,9 @@ describe('Idempotency-Key', () => {
 
   it('the same key with another body or on another endpoint is a 422 naming Idempotency-Key, and writes nothing', async () => {
     const headers = { 'idempotency-key': randomUUID() };
-    expect((await callEndpoint(customers(), { key: acmeKey, body: { name: 'One', email: `one-${unique()}@acme.test` }, headers })).status).toBe(201);
+    expect(
+      (await callEndpoint(customers(), { key: acmeKey, body: { name: 'One', email: `one-${unique()}@acme.test` }, headers })).status,
+    ).toBe(201);
     const before = await rowCounts(ops(), acme.id);
 
     const otherBody = await callEndpoint(customers(), { key: acmeKey, body: { name: 'Two', email: `two-${unique()}@acme.test` }, headers });
@@ -466,14 +550,22 @@ describe('Idempotency-Key', () => {
     // Refused by the schema, before any work…
     expectProblem(await callEndpoint(customers(), { key: acmeKey, body: { name: 'Fixed later', email: 'not-an-email' }, headers }), 422);
     expect(await keyRows(acme.id, key)).toBe(0);
-    const fixed = await callEndpoint(customers(), { key: acmeKey, body: { name: 'Fixed later', email: `fixed-${unique()}@acme.test` }, headers });
+    const fixed = await callEndpoint(customers(), {
+      key: acmeKey,
+      body: { name: 'Fixed later', email: `fixed-${unique()}@acme.test` },
+      headers,
+    });
     expect(fixed.status).toBe(201);
     expect(await keyRows(acme.id, key)).toBe(1);
 
     // …and refused by the handler, inside the transaction the record is written in.
     const orderKey = randomUUID();
     const order = endpointNamed('POST /orders');
-    const failed = await callEndpoint(order, { key: acmeKey, body: { customerId: globex.customerIds[0], lines: [{ productId: acme.productIds[0], quantity: 1 }] }, headers: { 'idempotency-key': orderKey } });
+    const failed = await callEndpoint(order, {
+      key: acmeKey,
+      body: { customerId: globex.customerIds[0], lines: [{ productId: acme.productIds[0], quantity: 1 }] },
+      headers: { 'idempotency-key': orderKey },
+    });
     expectProblem(failed, 422);
     expect(await keyRows(acme.id, orderKey)).toBe(0);
     const retried = await callEndpoint(order, { key: acmeKey, body: validBody(order, acme), headers: { 'idempotency-key': orderKey } });
@@ -507,8 +599,15 @@ describe('Idempotency-Key', () => {
 
   it('an expired record no longer binds its key', async () => {
     const headers = { 'idempotency-key': randomUUID() };
-    expect((await callEndpoint(customers(), { key: acmeKey, body: { name: 'Yesterday', email: `old-${unique()}@acme.test` }, headers })).status).toBe(201);
-    await withClient(ops(), (db) => db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND key = $2`, [acme.id, headers['idempotency-key']]));
+    expect(
+      (await callEndpoint(customers(), { key: acmeKey, body: { name: 'Yesterday', email: `old-${unique()}@acme.test` }, headers })).status,
+    ).toBe(201);
+    await withClient(ops(), (db) =>
+      db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND key = $2`, [
+        acme.id,
+        headers['idempotency-key'],
+      ]),
+    );
     const reused = await callEndpoint(customers(), { key: acmeKey, body: { name: 'Today', email: `new-${unique()}@acme.test` }, headers });
     expect(reused.status).toBe(201);
     expect(reused.json.name).toBe('Today');
@@ -517,7 +616,11 @@ describe('Idempotency-Key', () => {
   it('refuses an Idempotency-Key that is empty, too long or not visible ASCII (400)', async () => {
     const before = await rowCounts(ops(), acme.id);
     for (const key of ['', 'x'.repeat(256), 'two words', 'caf\u00e9']) {
-      const res = await callEndpoint(customers(), { key: acmeKey, body: validBody(customers(), acme), headers: { 'idempotency-key': key } });
+      const res = await callEndpoint(customers(), {
+        key: acmeKey,
+        body: validBody(customers(), acme),
+        headers: { 'idempotency-key': key },
+      });
       expectProblem(res, 400);
     }
     expect(await rowCounts(ops(), acme.id)).toEqual(before);

@@ -1,6 +1,20 @@
 import { randomInt } from 'node:crypto';
+
 import { beforeAll, expect, it } from 'vitest';
-import { createKey, ENDPOINTS, send, setPlan, UNKNOWN_PATH_ROUTE, uniqueSlug, WRITABLE_TABLES, type ApiResponse, type Endpoint, type HttpMethod, type RouteModule } from '@/test/api';
+
+import {
+  createKey,
+  ENDPOINTS,
+  send,
+  setPlan,
+  uniqueSlug,
+  UNKNOWN_PATH_ROUTE,
+  WRITABLE_TABLES,
+  type ApiResponse,
+  type Endpoint,
+  type HttpMethod,
+  type RouteModule,
+} from '@/test/api';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
@@ -42,7 +56,9 @@ beforeAll(async () => {
   await withClient(ops(), async (db) => {
     for (const t of [acme, globex]) {
       await db.query(`UPDATE orders SET status = 'paid', paid_at = now() WHERE id = $1`, [t.orderIds[1]]);
-      await db.query(`INSERT INTO payments (tenant_id, order_id, amount) SELECT tenant_id, id, total FROM orders WHERE id = $1`, [t.orderIds[1]]);
+      await db.query(`INSERT INTO payments (tenant_id, order_id, amount) SELECT tenant_id, id, total FROM orders WHERE id = $1`, [
+        t.orderIds[1],
+      ]);
       await db.query(`UPDATE orders SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, [t.orderIds[2]]);
     }
   });
@@ -87,9 +103,39 @@ function render(value: Json): string {
 }
 
 const TEXTS = [
-  '', ' ', 'a', 'Zürich', '東京', '👩‍👩‍👧', 'e\u0301', '\u202eRTL', 'zero\u200bwidth', '\ufeffBOM', 'NaN', 'Infinity', '-Infinity', '1e309', '0x1F', '١٢٣',
-  'null', 'undefined', 'true', "' OR 1=1 --", '<script>alert(1)</script>', '${7*7}', '{{7*7}}', '%00', '../../etc/passwd', 'NUL\u0000byte',
-  'half \ud83d', '\udc00 low', '2026-02-30', '9999-99-99', '-1', '1.5', 'DROP TABLE orders;',
+  '',
+  ' ',
+  'a',
+  'Zürich',
+  '東京',
+  '👩‍👩‍👧',
+  'e\u0301',
+  '\u202eRTL',
+  'zero\u200bwidth',
+  '\ufeffBOM',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '0x1F',
+  '١٢٣',
+  'null',
+  'undefined',
+  'true',
+  "' OR 1=1 --",
+  '<script>alert(1)</script>',
+  '${7*7}',
+  '{{7*7}}',
+  '%00',
+  '../../etc/passwd',
+  'NUL\u0000byte',
+  'half \ud83d',
+  '\udc00 low',
+  '2026-02-30',
+  '9999-99-99',
+  '-1',
+  '1.5',
+  'DROP TABLE orders;',
 ] as const;
 const NUMBERS = [0, -0, 1, -1, 1.5, 0.1, 2 ** 31 - 1, 2 ** 31, 2 ** 53 - 1, 2 ** 53 + 2, 1e15, 1e308, -1e308, 5e-324, 100_000_001] as const;
 const RAW_NUMBERS = ['1e400', '-1e400', '123456789012345678901234567890', '1E2', '-0.0', '0.0000000000000000000001'] as const;
@@ -126,7 +172,13 @@ function junk(d: Dice, depth = 0): Json {
   const roll = d.int(0, depth > 2 ? 4 : 8);
   if (roll <= 4) return scalar(d);
   if (roll === 5) return Array.from({ length: d.int(0, 4) }, () => junk(d, depth + 1));
-  if (roll === 6) return { entries: Array.from({ length: d.int(0, 4) }, () => [d.chance(0.5) ? d.pick(UNKNOWN_KEYS) : text(d).slice(0, 30), junk(d, depth + 1)] as [string, Json]) };
+  if (roll === 6)
+    return {
+      entries: Array.from(
+        { length: d.int(0, 4) },
+        () => [d.chance(0.5) ? d.pick(UNKNOWN_KEYS) : text(d).slice(0, 30), junk(d, depth + 1)] as [string, Json],
+      ),
+    };
   if (roll === 7) {
     const n = d.int(50, 20_000);
     return d.chance(0.5) ? { raw: `${'['.repeat(n)}${']'.repeat(n)}` } : { raw: `${'{"a":'.repeat(n)}1${'}'.repeat(n)}` };
@@ -135,7 +187,25 @@ function junk(d: Dice, depth = 0): Json {
 }
 
 /** Keys no request schema has: each one alone makes a body invalid. */
-const UNKNOWN_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'id', 'tenantId', 'tenant_id', 'createdAt', 'status', '', ' ', '💥', '$where', 'a.b', '0', 'x'.repeat(300)] as const;
+const UNKNOWN_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'id',
+  'tenantId',
+  'tenant_id',
+  'createdAt',
+  'status',
+  '',
+  ' ',
+  '💥',
+  '$where',
+  'a.b',
+  '0',
+  'x'.repeat(300),
+] as const;
 
 const FIELDS: Record<NonNullable<Endpoint['body']>, readonly string[]> = {
   orderCreate: ['customerId', 'notes', 'lines'],
@@ -166,11 +236,29 @@ interface FuzzRequest {
   body?: string;
 }
 
-const idsOf = (t: SeededTenant, kind: Endpoint['takes']) => (kind === 'order' ? t.orderIds : kind === 'customer' ? t.customerIds : t.productIds);
+const idsOf = (t: SeededTenant, kind: Endpoint['takes']) =>
+  kind === 'order' ? t.orderIds : kind === 'customer' ? t.customerIds : t.productIds;
 
 function malformedId(d: Dice): string {
   const foreign = d.pick(globex.orderIds);
-  return d.pick(['', 'abc', '1', '-1', '0', 'null', 'undefined', `${foreign}x`, foreign.replaceAll('-', ''), '../customers', '%00', ` ${foreign}`, '東京', "1' OR '1'='1", '00000000-0000-0000-0000-00000000000g', foreign.slice(0, 35)]);
+  return d.pick([
+    '',
+    'abc',
+    '1',
+    '-1',
+    '0',
+    'null',
+    'undefined',
+    `${foreign}x`,
+    foreign.replaceAll('-', ''),
+    '../customers',
+    '%00',
+    ` ${foreign}`,
+    '東京',
+    "1' OR '1'='1",
+    '00000000-0000-0000-0000-00000000000g',
+    foreign.slice(0, 35),
+  ]);
 }
 
 /** An id that names nothing acme may touch: another tenant's (of any kind), a random one, or junk. */
@@ -191,7 +279,18 @@ function strangerId(d: Dice, kind: Endpoint['takes']): string {
 const anyId = (d: Dice, kind: Endpoint['takes']) => (d.chance(0.5) ? d.pick(idsOf(acme, kind)) : strangerId(d, kind));
 
 function idempotencyKey(d: Dice): string {
-  return d.pick(['retry-1', 'retry-2', 'retry-3', d.uuid(), 'x'.repeat(d.int(250, 300)), 'with space', 'caf\u00e9', '', '\t', String.fromCharCode(d.int(0x21, 0x7e)).repeat(d.int(1, 8))]);
+  return d.pick([
+    'retry-1',
+    'retry-2',
+    'retry-3',
+    d.uuid(),
+    'x'.repeat(d.int(250, 300)),
+    'with space',
+    'caf\u00e9',
+    '',
+    '\t',
+    String.fromCharCode(d.int(0x21, 0x7e)).repeat(d.int(1, 8)),
+  ]);
 }
 
 /** Headers around a valid key: sometimes an Idempotency-Key, a junk request id, a lying length. */
@@ -205,28 +304,69 @@ function headersFor(d: Dice, method: HttpMethod, contentType?: string): Record<s
 }
 
 function target(d: Dice, e: Endpoint, id: string): Pick<FuzzRequest, 'route' | 'method' | 'path' | 'params'> {
-  return { route: e.route, method: e.method, path: `/api/v1${e.path.replace('{id}', encodeURIComponent(id))}`, params: e.takes ? { id } : {} };
+  return {
+    route: e.route,
+    method: e.method,
+    path: `/api/v1${e.path.replace('{id}', encodeURIComponent(id))}`,
+    params: e.takes ? { id } : {},
+  };
 }
 
 // A body that would be accepted if everything else about its request were right.
 function plausibleBody(d: Dice, e: Endpoint, version: number): Json | undefined {
-  const line = (): Json => ({ entries: [['productId', d.pick(acme.productIds)], ['quantity', d.int(1, 10)]] });
+  const line = (): Json => ({
+    entries: [
+      ['productId', d.pick(acme.productIds)],
+      ['quantity', d.int(1, 10)],
+    ],
+  });
   switch (e.body) {
     case 'orderCreate':
-      return { entries: [['customerId', d.pick(acme.customerIds)], ['lines', [line()]]] };
+      return {
+        entries: [
+          ['customerId', d.pick(acme.customerIds)],
+          ['lines', [line()]],
+        ],
+      };
     case 'orderUpdate':
-      return { entries: [['version', version], ['notes', 'Please ring twice']] };
+      return {
+        entries: [
+          ['version', version],
+          ['notes', 'Please ring twice'],
+        ],
+      };
     case 'orderPay':
       return d.chance(0.5) ? { entries: [] } : { entries: [['method', d.pick(['manual', 'card', 'bank_transfer'])]] };
     case 'orderRefund':
-      return { entries: [['amount', d.int(1, 1001)], ['reason', 'Fuzz']] };
+      return {
+        entries: [
+          ['amount', d.int(1, 1001)],
+          ['reason', 'Fuzz'],
+        ],
+      };
     case 'customerCreate':
-      return { entries: [['name', 'Fuzz Customer'], ['email', `fuzz${d.int(0, 1e6)}@example.test`]] };
+      return {
+        entries: [
+          ['name', 'Fuzz Customer'],
+          ['email', `fuzz${d.int(0, 1e6)}@example.test`],
+        ],
+      };
     case 'customerUpdate':
     case 'productUpdate':
-      return { entries: [['version', version], ['name', 'Fuzzed']] };
+      return {
+        entries: [
+          ['version', version],
+          ['name', 'Fuzzed'],
+        ],
+      };
     case 'productCreate':
-      return { entries: [['sku', `FUZZ-${d.int(0, 1e6)}`], ['name', 'Fuzz product'], ['unitPrice', d.int(0, 100_000)]] };
+      return {
+        entries: [
+          ['sku', `FUZZ-${d.int(0, 1e6)}`],
+          ['name', 'Fuzz product'],
+          ['unitPrice', d.int(0, 100_000)],
+        ],
+      };
     case undefined:
       return undefined;
   }
@@ -250,10 +390,23 @@ function semantic(d: Dice, e: Endpoint): Omit<FuzzRequest, 'kind' | 'headers'> &
     case 'POST /orders': {
       const foreignOrRandom = () => (d.chance(0.5) ? d.pick(globex.productIds) : d.uuid());
       const badCustomer = d.chance(0.5);
-      const lines: Json[] = Array.from({ length: d.int(1, 3) }, () => ({ entries: [['productId', d.pick(acme.productIds)], ['quantity', d.int(1, 10_000)]] as [string, Json][] }));
+      const lines: Json[] = Array.from({ length: d.int(1, 3) }, () => ({
+        entries: [
+          ['productId', d.pick(acme.productIds)],
+          ['quantity', d.int(1, 10_000)],
+        ] as [string, Json][],
+      }));
       if (!badCustomer) (lines[d.int(0, lines.length - 1)] as { entries: [string, Json][] }).entries[0]![1] = foreignOrRandom();
       const customerId = badCustomer ? (d.chance(0.5) ? d.pick(globex.customerIds) : d.uuid()) : d.pick(acme.customerIds);
-      return { ...target(d, e, ''), body: render({ entries: [['customerId', customerId], ['lines', lines]] }) };
+      return {
+        ...target(d, e, ''),
+        body: render({
+          entries: [
+            ['customerId', customerId],
+            ['lines', lines],
+          ],
+        }),
+      };
     }
     case 'POST /orders/{id}/pay':
       return { ...target(d, e, d.pick([own.paid, own.cancelled])), body: bodyOf(plausibleBody(d, e, 1)) };
@@ -284,7 +437,11 @@ function semantic(d: Dice, e: Endpoint): Omit<FuzzRequest, 'kind' | 'headers'> &
     }
     case 'GET /reports/revenue': {
       const t = target(d, e, '');
-      const query = d.pick(['from=2026-12-31&to=2026-01-01', 'from=2020-01-01&to=2026-12-31&granularity=day', 'from=0001-01-01&to=9999-12-31&granularity=week']);
+      const query = d.pick([
+        'from=2026-12-31&to=2026-01-01',
+        'from=2020-01-01&to=2026-12-31&granularity=day',
+        'from=0001-01-01&to=9999-12-31&granularity=week',
+      ]);
       return { ...t, path: `${t.path}?${query}` };
     }
     default: {
@@ -328,11 +485,16 @@ function malformedJson(d: Dice): string {
 
 function junkQuery(d: Dice, e: Endpoint): string {
   const known = e.query ? QUERY_PARAMS[e.query] : [];
-  const value = () => (d.chance(0.5) ? d.pick([...TEXTS, 'paid', 'placed_desc', 'true', '2026-01-01', d.uuid(), d.pick(globex.customerIds)]) : text(d).slice(0, 200));
+  const value = () =>
+    d.chance(0.5)
+      ? d.pick([...TEXTS, 'paid', 'placed_desc', 'true', '2026-01-01', d.uuid(), d.pick(globex.customerIds)])
+      : text(d).slice(0, 200);
   const encode = (s: string) => (d.chance(0.8) ? encodeURIComponent(s.toWellFormed()) : s.toWellFormed().replace(/[#&\s]/g, ''));
   const pairs: string[] = [];
   // What makes it wrong, first (so it survives whatever follows): an unknown or a repeated name.
-  const culprit = d.chance(0.7) ? d.pick([...UNKNOWN_KEYS.filter((k) => k.trim() && !known.includes(k)), 'Status', 'limit', 'page', 'tenant']) : undefined;
+  const culprit = d.chance(0.7)
+    ? d.pick([...UNKNOWN_KEYS.filter((k) => k.trim() && !known.includes(k)), 'Status', 'limit', 'page', 'tenant'])
+    : undefined;
   if (culprit) pairs.push(`${encodeURIComponent(culprit.toWellFormed())}=${encode(value())}`);
   else {
     const name = d.pick(known);
@@ -348,7 +510,18 @@ const WITH_QUERY = ENDPOINTS.filter((e) => e.query);
 const WITH_ID = ENDPOINTS.filter((e) => e.takes);
 /** Endpoints a well-formed request can still be refused by (a list with valid filters cannot). */
 const REFUSABLE = ENDPOINTS.filter((e) => e.takes || e.method !== 'GET' || e.query === 'revenue');
-const WRONG_CONTENT_TYPES = ['text/plain', 'text/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=----x', 'application/xml', 'application/jsonx', 'application/json5', 'json', '*/*', 'application/vnd.api+xml'];
+const WRONG_CONTENT_TYPES = [
+  'text/plain',
+  'text/json',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=----x',
+  'application/xml',
+  'application/jsonx',
+  'application/json5',
+  'json',
+  '*/*',
+  'application/vnd.api+xml',
+];
 /** Each route module and the methods it exports that are not one of its endpoints. */
 const REFUSED_METHODS = [...new Set(ENDPOINTS.map((e) => e.route))].flatMap((route) =>
   (Object.keys(route) as HttpMethod[])
@@ -360,29 +533,50 @@ function fuzzRequest(d: Dice): FuzzRequest {
   const roll = d.next();
   if (roll < 0.25) {
     const e = d.pick(WITH_BODY);
-    const body = d.chance(0.2) ? render(d.pick([null, true, 42, 'text', [], [{ entries: [] }]] as Json[])) : render(objectWithUnknownKey(d, e));
+    const body = d.chance(0.2)
+      ? render(d.pick([null, true, 42, 'text', [], [{ entries: [] }]] as Json[]))
+      : render(objectWithUnknownKey(d, e));
     return { kind: 'junk body', ...target(d, e, anyId(d, e.takes)), headers: headersFor(d, e.method, 'application/json'), body };
   }
   if (roll < 0.5) {
     const e = d.pick(REFUSABLE);
     const request = semantic(d, e);
-    return { kind: 'refused by the handler', ...request, headers: headersFor(d, e.method, request.body === undefined ? undefined : 'application/json; charset=utf-8') };
+    return {
+      kind: 'refused by the handler',
+      ...request,
+      headers: headersFor(d, e.method, request.body === undefined ? undefined : 'application/json; charset=utf-8'),
+    };
   }
   if (roll < 0.58) {
     const e = d.pick(WITH_BODY);
-    return { kind: 'malformed JSON', ...target(d, e, anyId(d, e.takes)), headers: headersFor(d, e.method, 'application/json'), body: malformedJson(d) };
+    return {
+      kind: 'malformed JSON',
+      ...target(d, e, anyId(d, e.takes)),
+      headers: headersFor(d, e.method, 'application/json'),
+      body: malformedJson(d),
+    };
   }
   if (roll < 0.66) {
     const e = d.pick(WITH_BODY);
     const body = plausibleBody(d, e, 1) ?? { entries: [] };
     const contentType = d.chance(0.2) ? undefined : d.pick(WRONG_CONTENT_TYPES);
-    return { kind: 'wrong content type', ...target(d, e, d.pick(idsOf(acme, e.takes))), headers: headersFor(d, e.method, contentType), body: render(body) };
+    return {
+      kind: 'wrong content type',
+      ...target(d, e, d.pick(idsOf(acme, e.takes))),
+      headers: headersFor(d, e.method, contentType),
+      body: render(body),
+    };
   }
   if (roll < 0.7) {
     const e = d.pick(WITH_BODY);
     const body = render(plausibleBody(d, e, 1) ?? { entries: [['pad', '']] });
     const padded = `${body.slice(0, -1)}${' '.repeat(d.int(64 * 1024, 200 * 1024))}${body.slice(-1)}`;
-    return { kind: 'oversized body', ...target(d, e, d.pick(idsOf(acme, e.takes))), headers: headersFor(d, e.method, 'application/json'), body: padded };
+    return {
+      kind: 'oversized body',
+      ...target(d, e, d.pick(idsOf(acme, e.takes))),
+      headers: headersFor(d, e.method, 'application/json'),
+      body: padded,
+    };
   }
   if (roll < 0.82) {
     const e = d.pick(WITH_QUERY);
@@ -392,23 +586,49 @@ function fuzzRequest(d: Dice): FuzzRequest {
   if (roll < 0.9) {
     const e = d.pick(WITH_ID);
     const body = e.method === 'GET' ? undefined : d.chance(0.5) ? plausibleBody(d, e, 1) : junk(d);
-    return { kind: 'bad id', ...target(d, e, d.chance(0.5) ? malformedId(d) : strangerId(d, e.takes)), headers: headersFor(d, e.method, 'application/json'), body: body === undefined ? undefined : render(body) };
+    return {
+      kind: 'bad id',
+      ...target(d, e, d.chance(0.5) ? malformedId(d) : strangerId(d, e.takes)),
+      headers: headersFor(d, e.method, 'application/json'),
+      body: body === undefined ? undefined : render(body),
+    };
   }
   if (roll < 0.95) {
     const { route, method, path } = d.pick(REFUSED_METHODS);
     const id = d.pick(acme.orderIds);
-    return { kind: 'method not allowed', route, method, path: `/api/v1${path.replace('{id}', id)}`, params: { id }, headers: headersFor(d, method, 'application/json'), body: method === 'GET' ? undefined : render(junk(d)) };
+    return {
+      kind: 'method not allowed',
+      route,
+      method,
+      path: `/api/v1${path.replace('{id}', id)}`,
+      params: { id },
+      headers: headersFor(d, method, 'application/json'),
+      body: method === 'GET' ? undefined : render(junk(d)),
+    };
   }
   if (roll < 0.98) {
     const method = d.pick<HttpMethod>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
     const path = `/api/v1/${d.pick(['order', 'orders/x/y/z', 'v2/orders', 'customers/../orders', 'admin', 'tenants', encodeURIComponent(text(d).slice(0, 30).toWellFormed())])}`;
-    return { kind: 'unknown path', route: UNKNOWN_PATH_ROUTE, method, path, params: {}, headers: headersFor(d, method), body: method === 'GET' ? undefined : render(junk(d)) };
+    return {
+      kind: 'unknown path',
+      route: UNKNOWN_PATH_ROUTE,
+      method,
+      path,
+      params: {},
+      headers: headersFor(d, method),
+      body: method === 'GET' ? undefined : render(junk(d)),
+    };
   }
   // A read-only key on a write its scope forbids; everything else about the request is right.
   const e = d.pick(WITH_BODY);
   const id = e.path.endsWith('/refund') ? own.paid : e.takes === 'order' ? own.pending : d.pick(idsOf(acme, e.takes));
   const body = plausibleBody(d, e, 1);
-  return { kind: 'read-only key', ...target(d, e, id), headers: { authorization: `Bearer ${readKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : render(body) };
+  return {
+    kind: 'read-only key',
+    ...target(d, e, id),
+    headers: { authorization: `Bearer ${readKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : render(body),
+  };
 }
 
 // ── The run ─────────────────────────────────────────────────────────────────────────────────────
@@ -462,10 +682,23 @@ it(`${REQUESTS} broken requests: no 5xx, every error problem+json, nothing writt
   const byKind = requests.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.kind]: (acc[r.kind] ?? 0) + 1 }), {});
   console.info(`statuses ${JSON.stringify(byStatus)}; kinds ${JSON.stringify(byKind)}`);
   const validation = answers.filter((res) => VALIDATION.has(res.status)).length;
-  expect(validation, `seed ${SEED}: only ${validation} of ${answers.length} answers came from validation`).toBeGreaterThanOrEqual(answers.length / 2);
+  expect(validation, `seed ${SEED}: only ${validation} of ${answers.length} answers came from validation`).toBeGreaterThanOrEqual(
+    answers.length / 2,
+  );
   // Every kind of wrong was tried.
   expect(Object.keys(byKind).sort()).toEqual(
-    ['bad id', 'junk body', 'junk query', 'malformed JSON', 'method not allowed', 'oversized body', 'read-only key', 'refused by the handler', 'unknown path', 'wrong content type'].sort(),
+    [
+      'bad id',
+      'junk body',
+      'junk query',
+      'malformed JSON',
+      'method not allowed',
+      'oversized body',
+      'read-only key',
+      'refused by the handler',
+      'unknown path',
+      'wrong content type',
+    ].sort(),
   );
 
   expect(await snapshot(acme.id), `seed ${SEED}: something was written in the fuzzed tenant`).toEqual(before.acme);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import type { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
 import { tenantDb } from '../tenancy';
@@ -22,7 +23,8 @@ export interface ApiReply {
 export function idempotencyKeyOf(request: Request): string | undefined {
   const key = request.headers.get('idempotency-key');
   if (key === null) return undefined;
-  if (!KEY.test(key)) throw new AppError('bad_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice).');
+  if (!KEY.test(key))
+    throw new AppError('bad_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice).');
   return key;
 }
 
@@ -52,6 +54,9 @@ export async function once(key: string, fingerprint: string, work: () => Promise
     return { status: first.status ?? 200, body: first.response, replayed: true };
   }
   const reply = await work();
-  await tx.idempotencyKey.updateMany({ where: { key }, data: { status: reply.status, response: (reply.body ?? null) as Prisma.InputJsonValue } });
+  await tx.idempotencyKey.updateMany({
+    where: { key },
+    data: { status: reply.status, response: (reply.body ?? null) as Prisma.InputJsonValue },
+  });
   return reply;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { PLANS } from '@/lib/billing/plans';
 import { replaceRefusalPacer } from '@/lib/rate-limit';
 import { createRefusalPacer, type RefusalPacer } from '@/lib/rate-limit/pacing';
@@ -76,7 +77,12 @@ describe('rate limits', () => {
     const served = await callEndpoint(listOrders, { key: quiet });
     expect(served.status).toBe(200);
     // The refused request did not spend the tenant's budget: only the served ones did.
-    const tenantCount = await withClient(ops(), async (db) => (await db.query<{ points: number }>('SELECT points FROM rate_limits WHERE key = $1', [`api_tenant:tenant:${acme.id}`])).rows[0]?.points);
+    const tenantCount = await withClient(
+      ops(),
+      async (db) =>
+        (await db.query<{ points: number }>('SELECT points FROM rate_limits WHERE key = $1', [`api_tenant:tenant:${acme.id}`])).rows[0]
+          ?.points,
+    );
     expect(tenantCount).toBe(FREE.keyRequestsPerMinute + 1);
   });
 
@@ -85,7 +91,10 @@ describe('rate limits', () => {
     const key = await createKey(acme, 'read_write');
     await spend(key, FREE.keyRequestsPerMinute);
     const before = await rowCounts(ops(), acme.id);
-    const res = await callEndpoint(placeOrder, { key, body: { customerId: acme.customerIds[0], lines: [{ productId: acme.productIds[0], quantity: 1 }] } });
+    const res = await callEndpoint(placeOrder, {
+      key,
+      body: { customerId: acme.customerIds[0], lines: [{ productId: acme.productIds[0], quantity: 1 }] },
+    });
     expectRateLimited(res, 'key', FREE.keyRequestsPerMinute);
     expect(await rowCounts(ops(), acme.id)).toEqual(before);
   });
@@ -164,7 +173,11 @@ describe('orders per month', () => {
   let acme: SeededTenant;
   let key: string;
   const body = () => ({ customerId: acme.customerIds[0], lines: [{ productId: acme.productIds[0], quantity: 1 }] });
-  const ordersOf = (tenantId: string) => withClient(ops(), async (db) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1', [tenantId])).rows[0]!.n);
+  const ordersOf = (tenantId: string) =>
+    withClient(
+      ops(),
+      async (db) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1', [tenantId])).rows[0]!.n,
+    );
 
   beforeAll(async () => {
     acme = await seedTenant(ops(), uniqueSlug('acme'), 1);
@@ -196,7 +209,9 @@ describe('orders per month', () => {
 
   it('orders placed before this month do not count', async () => {
     await withClient(ops(), (db) =>
-      db.query(`UPDATE orders SET placed_at = date_trunc('month', now()) - interval '1 day' WHERE tenant_id = $1 AND number = 2001`, [acme.id]),
+      db.query(`UPDATE orders SET placed_at = date_trunc('month', now()) - interval '1 day' WHERE tenant_id = $1 AND number = 2001`, [
+        acme.id,
+      ]),
     );
     expect((await callEndpoint(placeOrder, { key, body: body() })).status).toBe(201);
     expect((await callEndpoint(placeOrder, { key, body: body() })).status).toBe(403);

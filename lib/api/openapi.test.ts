@@ -1,12 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
+
 import { GET as getOpenApiJson } from '@/app/api/v1/openapi.json/route';
 import type { RevenueReport } from '@/lib/billing/report';
 import { ERROR_STATUS } from '@/lib/errors';
-import { OPERATIONS, openApiDocument, revenueReportOut } from './openapi';
+
+import { openApiDocument, OPERATIONS, revenueReportOut } from './openapi';
 import type { ApiHandler } from './route';
 
 // The document is generated, so what is worth testing is that it covers the API as built: every
@@ -17,7 +20,11 @@ const V1 = fileURLToPath(new URL('../../app/api/v1', import.meta.url));
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 const ANY_ID = '01970a3e-7c2b-7d4e-9a51-3f6c2e8b1d04';
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type OperationDoc = { security?: Record<string, string[]>[]; parameters?: { $ref?: string; name?: string }[]; responses: Record<string, { content?: Record<string, unknown> }> };
+type OperationDoc = {
+  security?: Record<string, string[]>[];
+  parameters?: { $ref?: string; name?: string }[];
+  responses: Record<string, { content?: Record<string, unknown> }>;
+};
 
 function routeFiles(dir = V1): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -36,7 +43,9 @@ async function implementedMethods(file: string): Promise<string[]> {
   for (const method of METHODS) {
     const handler = handlers[method];
     if (!handler) continue;
-    const response = await handler(new Request(`http://localhost/api/v1${openApiPathOf(file)}`, { method }), { params: Promise.resolve({ id: ANY_ID }) });
+    const response = await handler(new Request(`http://localhost/api/v1${openApiPathOf(file)}`, { method }), {
+      params: Promise.resolve({ id: ANY_ID }),
+    });
     expect([401, 405], `${method} ${file}`).toContain(response.status);
     if (response.status === 401) implemented.push(method.toLowerCase());
   }
@@ -45,7 +54,12 @@ async function implementedMethods(file: string): Promise<string[]> {
 
 const doc = openApiDocument();
 const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-  Object.entries(item as Record<string, OperationDoc>).map(([method, operation]) => ({ path, method, operation, name: `${method.toUpperCase()} ${path}` })),
+  Object.entries(item as Record<string, OperationDoc>).map(([method, operation]) => ({
+    path,
+    method,
+    operation,
+    name: `${method.toUpperCase()} ${path}`,
+  })),
 );
 const problemStatuses = (operation: OperationDoc) =>
   Object.entries(operation.responses)
@@ -61,7 +75,11 @@ describe('the OpenAPI document', () => {
   it('documents every method of every route file under app/api/v1, and nothing else', async () => {
     const files = routeFiles();
     expect(files.length).toBeGreaterThanOrEqual(9);
-    const built = (await Promise.all(files.map(async (file) => (await implementedMethods(file)).map((method) => `${method.toUpperCase()} ${openApiPathOf(file)}`)))).flat();
+    const built = (
+      await Promise.all(
+        files.map(async (file) => (await implementedMethods(file)).map((method) => `${method.toUpperCase()} ${openApiPathOf(file)}`)),
+      )
+    ).flat();
     expect(operations.map((op) => op.name).sort()).toEqual(built.sort());
   });
 

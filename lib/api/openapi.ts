@@ -1,7 +1,8 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ROLES, SCOPE_PERMISSIONS, can, type ApiKeyScope, type Permission } from '../auth/permissions';
-import { PLANS, PLAN_NAMES } from '../billing/plans';
+
+import { can, ROLES, SCOPE_PERMISSIONS, type ApiKeyScope, type Permission } from '../auth/permissions';
+import { PLAN_NAMES, PLANS } from '../billing/plans';
 import { ERROR_STATUS, type ErrorCode } from '../errors';
 import { PAGE_SIZE } from '../pagination';
 import { MAX_BODY_BYTES } from './body';
@@ -18,15 +19,25 @@ import * as s from './schemas';
 /** RFC 9457 problem details: the one error body of the API (lib/http/problem.ts writes it). */
 export const problemOut = z
   .object({
-    type: z.string().meta({ description: 'A URI naming the error code, https://bulkhead.dev/problems/<code>.', example: 'https://bulkhead.dev/problems/not_found' }),
+    type: z.string().meta({
+      description: 'A URI naming the error code, https://bulkhead.dev/problems/<code>.',
+      example: 'https://bulkhead.dev/problems/not_found',
+    }),
     title: z.string().meta({ description: 'A short, fixed summary of the code.', example: 'Not found' }),
     status: z.number().int().meta({ description: 'The HTTP status, repeated.', example: 404 }),
     detail: z.string().meta({ description: 'What went wrong this time, in words a person can act on.', example: 'No such order.' }),
-    errors: z.record(z.string(), z.array(z.string())).optional().meta({
-      description: "Every invalid field with its messages, keyed by the field's dotted path ('lines.0.quantity'); unknown fields are named too.",
-      example: { email: ['Enter a valid email address.'], colour: ['Unknown field; remove it or check its spelling.'] },
-    }),
-    requestId: z.string().optional().meta({ description: 'On a 500 only: quote it when you report the problem; the details are in our log under it.' }),
+    errors: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .meta({
+        description:
+          "Every invalid field with its messages, keyed by the field's dotted path ('lines.0.quantity'); unknown fields are named too.",
+        example: { email: ['Enter a valid email address.'], colour: ['Unknown field; remove it or check its spelling.'] },
+      }),
+    requestId: z
+      .string()
+      .optional()
+      .meta({ description: 'On a 500 only: quote it when you report the problem; the details are in our log under it.' }),
   })
   .meta({ id: 'Problem' });
 
@@ -34,12 +45,15 @@ export const revenueReportOut = s.revenueReportOut;
 
 const recordId = (what: string) =>
   z.object({
-    id: z.uuid().meta({ description: `The ${what}'s id. An id of another workspace's ${what} is the same 404 as one that does not exist.` }),
+    id: z
+      .uuid()
+      .meta({ description: `The ${what}'s id. An id of another workspace's ${what} is the same 404 as one that does not exist.` }),
   });
 
 /** What each error code means, for every operation; an operation may say it more precisely. */
 export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
-  bad_request: 'The body is not valid JSON, a body was sent to an endpoint that takes none, or an Idempotency-Key is not 1–255 visible ASCII characters.',
+  bad_request:
+    'The body is not valid JSON, a body was sent to an endpoint that takes none, or an Idempotency-Key is not 1–255 visible ASCII characters.',
   unauthorized: 'No API key, a malformed Authorization header, or a key that is unknown, revoked, or whose creator has left the workspace.',
   forbidden: "The key's scope or its creator's current role does not allow this operation, or the workspace is suspended.",
   quota_exceeded: "The workspace's plan limit is reached; an owner can change the plan under Settings → Billing.",
@@ -48,11 +62,14 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   conflict: 'The record changed since you read it (send the version you read), or its state does not allow this.',
   payload_too_large: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`,
   unsupported_media_type: 'A body was sent with a Content-Type other than application/json.',
-  validation_failed: 'A field or query parameter is not valid, or unknown: errors names each one. Or an Idempotency-Key was reused for a different request.',
+  validation_failed:
+    'A field or query parameter is not valid, or unknown: errors names each one. Or an Idempotency-Key was reused for a different request.',
   rate_limited: "This key's or this workspace's requests per minute are used up; wait Retry-After seconds.",
   internal: 'Something failed on our side and nothing was changed; requestId identifies the request in our log.',
-  tenant_busy: 'The workspace already runs as many database operations at once as its plan allows (by default free 2, pro 4, enterprise 8), and this request waited its bounded time for a turn; nothing was changed. Retry after Retry-After seconds: other workspaces are not affected.',
-  statement_timeout: "A database query of this request ran longer than the plan's statement timeout (by default free 5 s, pro 15 s, enterprise 60 s) and was stopped; nothing was changed. Narrow the request (a shorter date range, a more selective filter) before retrying: the same request would take as long again, so there is no Retry-After.",
+  tenant_busy:
+    'The workspace already runs as many database operations at once as its plan allows (by default free 2, pro 4, enterprise 8), and this request waited its bounded time for a turn; nothing was changed. Retry after Retry-After seconds: other workspaces are not affected.',
+  statement_timeout:
+    "A database query of this request ran longer than the plan's statement timeout (by default free 5 s, pro 15 s, enterprise 60 s) and was stopped; nothing was changed. Narrow the request (a shorter date range, a more selective filter) before retrying: the same request would take as long again, so there is no Retry-After.",
 };
 
 // ── Headers and security ──────────────────────────────────────────────────────────────────────────
@@ -70,13 +87,25 @@ const idempotencyKeyParameter = {
 };
 
 const HEADERS = {
-  'X-Request-Id': { description: 'The id of this request in our logs (your own X-Request-Id when it is 1–64 letters, digits, _ or -).', schema: { type: 'string' } },
-  'RateLimit-Limit': { description: 'Requests per minute allowed to the tighter of this key and this workspace.', schema: { type: 'integer' } },
+  'X-Request-Id': {
+    description: 'The id of this request in our logs (your own X-Request-Id when it is 1–64 letters, digits, _ or -).',
+    schema: { type: 'string' },
+  },
+  'RateLimit-Limit': {
+    description: 'Requests per minute allowed to the tighter of this key and this workspace.',
+    schema: { type: 'integer' },
+  },
   'RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer' } },
   'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer' } },
   'RateLimit-Policy': { description: 'The limit, its window and its scope, e.g. 600;w=60;scope="key".', schema: { type: 'string' } },
-  'Retry-After': { description: 'Seconds to wait before the next request (on a 429, and on a 503 tenant_busy; never on a 503 statement_timeout).', schema: { type: 'integer' } },
-  'Idempotent-Replayed': { description: 'true when this is the stored response of an earlier request with the same Idempotency-Key.', schema: { type: 'string', const: 'true' } },
+  'Retry-After': {
+    description: 'Seconds to wait before the next request (on a 429, and on a 503 tenant_busy; never on a 503 statement_timeout).',
+    schema: { type: 'integer' },
+  },
+  'Idempotent-Replayed': {
+    description: 'true when this is the stored response of an earlier request with the same Idempotency-Key.',
+    schema: { type: 'string', const: 'true' },
+  },
 } as const;
 type HeaderName = keyof typeof HEADERS;
 
@@ -146,7 +175,10 @@ export const OPERATIONS: Operation[] = [
     summary: 'Create an order',
     description: 'Prices come from the catalogue at the time of the order, never from the request. The order starts as pending.',
     permission: 'orders.create',
-    body: { schema: s.orderCreate, example: { customerId: EXAMPLE_ID.customer, notes: 'Deliver after 2 pm', lines: [{ productId: EXAMPLE_ID.product, quantity: 2 }] } },
+    body: {
+      schema: s.orderCreate,
+      example: { customerId: EXAMPLE_ID.customer, notes: 'Deliver after 2 pm', lines: [{ productId: EXAMPLE_ID.product, quantity: 2 }] },
+    },
     success: { status: 201, description: 'The new order.', schema: s.orderOut },
     errors: {
       quota_exceeded: "The plan's orders per month are used up.",
@@ -171,7 +203,10 @@ export const OPERATIONS: Operation[] = [
     summary: 'Update an order',
     description: 'Only an unpaid order can be edited. Omitted fields keep their value; lines, when given, replace all lines.',
     permission: 'orders.update',
-    body: { schema: s.orderUpdate, example: { version: 1, notes: 'Leave at the front desk', lines: [{ productId: EXAMPLE_ID.product, quantity: 3 }] } },
+    body: {
+      schema: s.orderUpdate,
+      example: { version: 1, notes: 'Leave at the front desk', lines: [{ productId: EXAMPLE_ID.product, quantity: 3 }] },
+    },
     success: { status: 200, description: 'The updated order.', schema: s.orderOut },
     errors: { conflict: `${versionConflict('order')} Or the order is no longer editable (paid, refunded or cancelled).` },
   },
@@ -335,9 +370,20 @@ function meaningOf(op: Operation, code: ErrorCode): string {
   const post = op.method === 'post';
   switch (code) {
     case 'bad_request':
-      return [op.body ? 'The body is not valid JSON.' : 'A body was sent; this endpoint takes none.', post ? 'Or the Idempotency-Key is not 1–255 visible ASCII characters.' : ''].join(' ').trim();
+      return [
+        op.body ? 'The body is not valid JSON.' : 'A body was sent; this endpoint takes none.',
+        post ? 'Or the Idempotency-Key is not 1–255 visible ASCII characters.' : '',
+      ]
+        .join(' ')
+        .trim();
     case 'validation_failed': {
-      const invalid = op.errors?.validation_failed ?? (op.body ? 'A field is not valid, or unknown: errors names each one.' : op.query ? 'A query parameter is not valid, unknown or repeated: errors names each one.' : '');
+      const invalid =
+        op.errors?.validation_failed ??
+        (op.body
+          ? 'A field is not valid, or unknown: errors names each one.'
+          : op.query
+            ? 'A query parameter is not valid, unknown or repeated: errors names each one.'
+            : '');
       if (!post) return invalid;
       const reused = `the Idempotency-Key was used for a different request in the last ${IDEMPOTENCY_HOURS} hours.`;
       return invalid ? `${invalid} Also when ${reused}` : `When ${reused}`;
@@ -355,7 +401,14 @@ function errorResponses(op: Operation): RouteConfig['responses'] {
       status,
       {
         description: codes.map((code) => `${code}: ${meaningOf(op, code)}`).join('\n\n'),
-        headers: headerRefs('X-Request-Id', ...(status === 429 ? [...RATE_LIMIT_HEADERS, 'Retry-After' as const] : codes.includes('tenant_busy') ? ['Retry-After' as const] : [])),
+        headers: headerRefs(
+          'X-Request-Id',
+          ...(status === 429
+            ? [...RATE_LIMIT_HEADERS, 'Retry-After' as const]
+            : codes.includes('tenant_busy')
+              ? ['Retry-After' as const]
+              : []),
+        ),
         content: { 'application/problem+json': { schema: problemOut } },
       },
     ]),
@@ -364,7 +417,10 @@ function errorResponses(op: Operation): RouteConfig['responses'] {
 
 function curlSample(op: Operation): string {
   const path = op.path.replace('{id}', '$ID') + (op.exampleQuery ? `?${op.exampleQuery}` : '');
-  const lines = [`curl${op.method === 'get' ? '' : ` -X ${op.method.toUpperCase()}`} "$BULKHEAD_URL/api/v1${path}"`, '-H "Authorization: Bearer $BULKHEAD_API_KEY"'];
+  const lines = [
+    `curl${op.method === 'get' ? '' : ` -X ${op.method.toUpperCase()}`} "$BULKHEAD_URL/api/v1${path}"`,
+    '-H "Authorization: Bearer $BULKHEAD_API_KEY"',
+  ];
   if (op.method === 'post') lines.push('-H "Idempotency-Key: $(uuidgen)"');
   if (op.body) lines.push('-H "Content-Type: application/json"', `-d '${JSON.stringify(op.body.example)}'`);
   return lines.join(' \\\n  ');
@@ -406,13 +462,19 @@ function routeOf(op: Operation): RouteConfig {
 // ── The document ──────────────────────────────────────────────────────────────────────────────────
 
 const TAGS: { name: Tag; description: string }[] = [
-  { name: 'Orders', description: 'Orders with their lines, payments and refunds. Amounts are computed from the catalogue, in minor units.' },
+  {
+    name: 'Orders',
+    description: 'Orders with their lines, payments and refunds. Amounts are computed from the catalogue, in minor units.',
+  },
   { name: 'Customers', description: 'The people and companies orders are placed for.' },
   { name: 'Products', description: 'The catalogue: SKU, name and unit price in minor units.' },
   { name: 'Reports', description: "Revenue in the workspace's currency and time zone." },
 ];
 
-const rateLimitLines = PLAN_NAMES.map((plan) => `${PLANS[plan].label}: ${PLANS[plan].keyRequestsPerMinute.toLocaleString('en-US')} per key, ${PLANS[plan].tenantRequestsPerMinute.toLocaleString('en-US')} per workspace`);
+const rateLimitLines = PLAN_NAMES.map(
+  (plan) =>
+    `${PLANS[plan].label}: ${PLANS[plan].keyRequestsPerMinute.toLocaleString('en-US')} per key, ${PLANS[plan].tenantRequestsPerMinute.toLocaleString('en-US')} per workspace`,
+);
 
 const DESCRIPTION = `The REST API of one Bulkhead workspace. The API key is the only thing a request says about its workspace: no path, header or body field can name another one, and another workspace's id answers the same 404 as an id that does not exist.
 
@@ -431,7 +493,8 @@ function buildDocument() {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'bk_live_…',
-    description: "A workspace API key, `bk_live_` followed by 43 characters. Shown once, when it is created; stored only as a hash. The required scope (read or read_write) is listed per operation.",
+    description:
+      'A workspace API key, `bk_live_` followed by 43 characters. Shown once, when it is created; stored only as a hash. The required scope (read or read_write) is listed per operation.',
   });
   registry.registerComponent('parameters', 'IdempotencyKey', idempotencyKeyParameter);
   for (const [name, header] of Object.entries(HEADERS)) registry.registerComponent('headers', name, header);

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
+
 import type { z } from 'zod';
+
 import { touchApiKeyWhenDue } from '../api-keys/service';
 import type { Permission } from '../auth/permissions';
+import { env } from '../env';
 import { AppError } from '../errors';
+import { clientAddress } from '../http/client-address';
 import { problem, problemFrom } from '../http/problem';
 import { rateLimiter, rateLimitHeaders, rateLimitMessage, refusalPacer, type LimitDecision } from '../rate-limit';
-import { env } from '../env';
+import type { Refusal } from '../rate-limit/pacing';
+import { pacingKeyOf, refusalLimiter, type RefusalSubject } from '../rate-limit/refusals';
 import { runInTenant, tenantDb, type TenantContext } from '../tenancy';
 import { authenticate, authorize, presentedKey, type ApiCaller } from './authenticate';
 import { parseJsonBody, parseQuery, readBodyText } from './body';
@@ -59,17 +64,26 @@ function transactionTimeoutMs(plan: ApiCaller['plan']): number {
 }
 
 function contextOf(caller: ApiCaller, requestId: string): TenantContext {
-  return { tenantId: caller.tenantId, actorType: 'api_key', actorId: caller.keyId, actorLabel: `API key “${caller.name}”`, role: caller.creatorRole, plan: caller.plan, requestId };
+  return {
+    tenantId: caller.tenantId,
+    actorType: 'api_key',
+    actorId: caller.keyId,
+    actorLabel: `API key “${caller.name}”`,
+    role: caller.creatorRole,
+    plan: caller.plan,
+    requestId,
+  };
 }
 
-type Admission = { caller: ApiCaller; decision: LimitDecision & { allowed: true } } | { decision: Extract<LimitDecision, { allowed: false }> };
+type Admission =
+  { caller: ApiCaller; decision: LimitDecision & { allowed: true } } | { decision: Extract<LimitDecision, { allowed: false }> };
 
 /**
  * Pacing of recently refused keys → the key → its scope and its creator's role → the rate limit.
  * A key refused a moment ago is held first and may be answered from memory, with no database work
  * (lib/rate-limit/pacing.ts); whatever the limiter decides is reported back to the pacer.
  */
-async function admit(request: Request, permission: Permission): Promise<Admission> {
+async function admitKey(request: Request, permission: Permission): Promise<Admission> {
   const key = presentedKey(request);
   const pacer = refusalPacer();
   const held = key.hash ? await pacer.pace(key.hash) : undefined;
@@ -85,10 +99,72 @@ async function admit(request: Request, permission: Permission): Promise<Admissio
   }
 }
 
+/** Who a refusal of this request is counted against: the key it presents and the address it comes from. */
+function refusalSubjectsOf(request: Request): RefusalSubject[] {
+  const subjects: RefusalSubject[] = [];
+  const address = clientAddress(request.headers);
+  if (address !== 'unknown') subjects.push({ scope: 'refused_address', id: address });
+  let hash: string | undefined;
+  try {
+    hash = presentedKey(request).hash;
+  } catch {
+    hash = undefined; // no key at all: counted by address only
+  }
+  if (hash) subjects.push({ scope: 'refused_key', id: hash });
+  return subjects;
+}
+
+/**
+ * A caller over its budget of refused requests is held like a refused key (lib/rate-limit/pacing.ts)
+ * and answered 429 from memory: no key lookup, no database. Returns that refusal, or undefined.
+ */
+async function paceRefusedCaller(subjects: RefusalSubject[]): Promise<Refusal | undefined> {
+  if (subjects.length === 0) return undefined;
+  const pacer = refusalPacer();
+  const limits = refusalLimiter();
+  for (const subject of subjects) {
+    const held = await pacer.pace(pacingKeyOf(subject));
+    if (held) return held;
+    // Let go after a hold (or never held): still over budget is answered here, and remembered again.
+    const blocked = limits.blocked(subject);
+    pacer.settle(pacingKeyOf(subject), blocked);
+    if (blocked) return blocked;
+  }
+  return undefined;
+}
+
+const isRefusal = (error: unknown) => error instanceof AppError && (error.code === 'unauthorized' || error.code === 'forbidden');
+
+/**
+ * Refused callers first (over their budget of 401s and 403s: 429 from memory), then the key. A 401
+ * or 403 is counted against the key and the address; the one that spends a budget is answered 429.
+ */
+async function admit(request: Request, permission: Permission): Promise<Admission> {
+  const subjects = refusalSubjectsOf(request);
+  const refused = await paceRefusedCaller(subjects);
+  if (refused) return { decision: refused };
+  try {
+    return await admitKey(request, permission);
+  } catch (error) {
+    if (!isRefusal(error) || subjects.length === 0) throw error;
+    const over = await refusalLimiter().count(subjects);
+    if (!over) throw error;
+    const pacer = refusalPacer();
+    for (const subject of subjects) {
+      const blocked = refusalLimiter().blocked(subject);
+      if (blocked) pacer.settle(pacingKeyOf(subject), blocked);
+    }
+    return { decision: over };
+  }
+}
+
 /** A route handler that carries the options it was made with (the OpenAPI test compares them with the document). */
 export type ApiHandler = ((request: Request, routeContext?: RouteContext) => Promise<Response>) & { readonly options: RouteOptions };
 
-export function apiRoute<Body = undefined, Query = undefined>(options: RouteOptions<Body, Query>, handler: (input: ApiInput<Body, Query>) => Promise<unknown>): ApiHandler {
+export function apiRoute<Body = undefined, Query = undefined>(
+  options: RouteOptions<Body, Query>,
+  handler: (input: ApiInput<Body, Query>) => Promise<unknown>,
+): ApiHandler {
   const route = async (request: Request, routeContext?: RouteContext): Promise<Response> => {
     const requestId = requestIdOf(request);
     let headers: Record<string, string> = { 'X-Request-Id': requestId };
@@ -113,7 +189,9 @@ export function apiRoute<Body = undefined, Query = undefined>(options: RouteOpti
         // share: a request that has its slot never waits for a second one, so a 503 (busy, or a
         // statement past the plan's limit) always means nothing was written — and an idempotent
         // POST records its answer only when it commits, so its retry runs again.
-        return tenantDb().$transaction(() => (idempotencyKey ? once(idempotencyKey, fingerprintOf(request, bodyText), work) : work()), { timeout: transactionTimeoutMs(caller.plan) });
+        return tenantDb().$transaction(() => (idempotencyKey ? once(idempotencyKey, fingerprintOf(request, bodyText), work) : work()), {
+          timeout: transactionTimeoutMs(caller.plan),
+        });
       });
       if (reply.replayed) headers['Idempotent-Replayed'] = 'true';
       return Response.json(reply.body, { status: reply.status, headers: { ...headers, 'Cache-Control': 'no-store' } });

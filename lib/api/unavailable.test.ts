@@ -8,11 +8,23 @@
 // the app first reads its environment) keep it quick: a 1.5 s wait for a slot, a 300 ms statement limit
 // on the free plan and none that matters on pro.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { lockRow } from '@/e2e/support/ops';
 import { AppError, unavailableOf, withUnavailableDigest } from '@/lib/errors';
 import { problemFrom } from '@/lib/http/problem';
 import { StatementTimeoutError, TenantBusyError } from '@/lib/tenancy/errors';
-import { callEndpoint, createKey, endpointNamed, ENDPOINTS, rowCounts, rowOf, setPlan, uniqueSlug, type ApiResponse, type Endpoint } from '@/test/api';
+import {
+  callEndpoint,
+  createKey,
+  endpointNamed,
+  ENDPOINTS,
+  rowCounts,
+  rowOf,
+  setPlan,
+  uniqueSlug,
+  type ApiResponse,
+  type Endpoint,
+} from '@/test/api';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, type SeededTenant } from '@/test/fixtures';
@@ -107,8 +119,14 @@ describe('the refusals as problems', () => {
     const timeout = withUnavailableDigest(new StatementTimeoutError(5_000, 'free', 'interactive'));
     expect((timeout as { digest?: string }).digest).toBe('bulkhead:statement_timeout:5000');
     // What a production build hands the boundary: a bare error with the digest.
-    expect(unavailableOf(Object.assign(new Error('withheld'), { digest: 'bulkhead:tenant_busy:4' }))).toEqual({ code: 'tenant_busy', share: 4 });
-    expect(unavailableOf(Object.assign(new Error('withheld'), { digest: 'bulkhead:statement_timeout:5000' }))).toEqual({ code: 'statement_timeout', limitMs: 5_000 });
+    expect(unavailableOf(Object.assign(new Error('withheld'), { digest: 'bulkhead:tenant_busy:4' }))).toEqual({
+      code: 'tenant_busy',
+      share: 4,
+    });
+    expect(unavailableOf(Object.assign(new Error('withheld'), { digest: 'bulkhead:statement_timeout:5000' }))).toEqual({
+      code: 'statement_timeout',
+      limitMs: 5_000,
+    });
     expect(unavailableOf(Object.assign(new Error('withheld'), { digest: '1234567' }))).toBeUndefined();
     const other = withUnavailableDigest(new AppError('conflict', 'x'));
     expect((other as { digest?: string }).digest).toBeUndefined();
@@ -134,7 +152,10 @@ describe('a workspace holding its whole share', () => {
     const hold = await holdShare(proKey, pro.orderIds[0]!, PRO_SHARE);
     const started = Date.now();
     const timed = (res: Promise<ApiResponse>) => res.then((answer) => ({ answer, ms: Date.now() - started }));
-    const [busy, calm] = await Promise.all([timed(callEndpoint(listOrders, { key: proKey })), timed(callEndpoint(listOrders, { key: otherKey }))]);
+    const [busy, calm] = await Promise.all([
+      timed(callEndpoint(listOrders, { key: proKey })),
+      timed(callEndpoint(listOrders, { key: otherKey })),
+    ]);
     expectProblem(busy.answer, 'tenant_busy');
     expect(busy.ms).toBeGreaterThanOrEqual(WAIT_MS - 50);
     expect(Number(busy.answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -165,7 +186,11 @@ describe('a workspace holding its whole share', () => {
     const before = await rowCounts(ops(), pro.id);
     const hold = await holdShare(proKey, pro.orderIds[2]!, PRO_SHARE);
     const create = endpointNamed('POST /customers');
-    const request = { key: proKey, headers: { 'idempotency-key': `busy-${uniqueSlug('k')}` }, body: { name: 'Retried', email: 'retried@example.test' } };
+    const request = {
+      key: proKey,
+      headers: { 'idempotency-key': `busy-${uniqueSlug('k')}` },
+      body: { name: 'Retried', email: 'retried@example.test' },
+    };
     expectProblem(await callEndpoint(create, request), 'tenant_busy');
     expect(await rowCounts(ops(), pro.id)).toEqual(before);
     await hold.release();

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
+
 import { headers } from 'next/headers';
-import { forbidden, notFound, unstable_rethrow } from 'next/navigation';
+import { forbidden, notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
-import { AppError, fieldErrorsOf, withUnavailableDigest, type ErrorCode, type FieldErrors } from '../errors';
 
-export { fieldErrorsOf };
+import { publicActionWith, refusal } from '../actions/client';
+import { AppError, fieldErrorsOf, withUnavailableDigest } from '../errors';
 import { problem, problemFrom } from '../http/problem';
 import { rateLimiter, rateLimitMessage } from '../rate-limit';
 import { runInTenant, type MembershipRole, type TenantContext } from '../tenancy';
 import { resolveMembership } from '../tenancy/lookups';
 import { can, forbiddenMessage, type Permission } from './permissions';
 import { currentUser, requireUser, type SignedInUser } from './session';
+
+export { fieldErrorsOf };
 
 // The entry wrappers: the only way a page, server action or route handler reaches tenant data.
 // Each one resolves, in order: the signed-in user (session + session version) → the tenant the
@@ -27,6 +30,10 @@ export interface TenantAccess {
   role: MembershipRole;
   plan: 'free' | 'pro' | 'enterprise';
   user: SignedInUser;
+  /** The workspace requires two-factor sign-in of its members (its settings page shows the rule). */
+  requireTwoFactor: boolean;
+  /** The signed-in user has two-factor sign-in on. */
+  userTwoFactor: boolean;
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
@@ -36,17 +43,47 @@ async function requestId(): Promise<string> {
   return header && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
 }
 
-async function membership(slug: string, user: SignedInUser): Promise<TenantAccess | undefined> {
+/** A member of a workspace that requires two-factor, without it: refused entry until they enrol. */
+const TWO_FACTOR_REQUIRED = Symbol('two-factor required');
+
+async function membership(slug: string, user: SignedInUser): Promise<TenantAccess | typeof TWO_FACTOR_REQUIRED | undefined> {
   if (!SLUG.test(slug)) return undefined;
   const found = await resolveMembership(slug, user.id);
   if (!found || found.status !== 'active') return undefined;
-  return { tenantId: found.tenantId, slug, role: found.role, plan: found.plan, user };
+  // Checked after membership, so a non-member learns nothing about a workspace's rule (same 404).
+  if (found.requireTwoFactor && !found.userTwoFactor) return TWO_FACTOR_REQUIRED;
+  return {
+    tenantId: found.tenantId,
+    slug,
+    role: found.role,
+    plan: found.plan,
+    user,
+    requireTwoFactor: found.requireTwoFactor,
+    userTwoFactor: found.userTwoFactor,
+  };
 }
 
-/** The user's access to the tenant `slug`, once per request; 404 when there is none. */
+/** What a member without two-factor is told by an action or a route of a workspace that requires it; pages send them to enrol. */
+export const TWO_FACTOR_FIRST =
+  'This workspace requires two-factor sign-in. Turn it on for your account at /account/two-factor, then try again.';
+
+/** Where a page sends a member without two-factor, for a workspace that requires it. */
+export const twoFactorEnrolmentPath = (slug: string) => `/account/two-factor?required=${encodeURIComponent(slug)}`;
+
+/** What an unverified user is told by an action or a route; pages send them to /verify-email. */
+export const VERIFY_EMAIL_FIRST =
+  'Confirm your email address first: open the link we sent you, or ask for a new one on the “Confirm your email” page.';
+
+/**
+ * The user's access to the tenant `slug`, once per request; 404 when there is none. A user whose
+ * address is not verified yet reaches no workspace: they are sent to confirm it first (which is
+ * what makes an account registered with someone else's address useless to its registrant).
+ */
 export const tenantAccess = cache(async (slug: string): Promise<TenantAccess> => {
   const user = await requireUser(`/t/${slug}`);
+  if (!user.emailVerified) redirect('/verify-email');
   const access = await membership(slug, user);
+  if (access === TWO_FACTOR_REQUIRED) redirect(twoFactorEnrolmentPath(slug));
   if (!access) notFound();
   return access;
 });
@@ -79,52 +116,37 @@ export async function tenantPage<T>(slug: string, permission: Permission, render
   }
 }
 
-export type ActionResult<T = undefined> =
-  | { ok: true; data: T; message?: string }
-  | { ok: false; code: ErrorCode; formError?: string; fieldErrors?: FieldErrors; values?: Record<string, string> };
-
-function formValues(formData: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [key, value] of formData.entries()) if (typeof value === 'string' && !key.startsWith('$')) values[key] = value;
-  return values;
-}
-
-export function failure(error: unknown, values?: Record<string, string>): Extract<ActionResult, { ok: false }> {
-  if (error instanceof AppError) return { ok: false, code: error.code, formError: error.fieldErrors ? undefined : error.detail, fieldErrors: error.fieldErrors, values };
-  console.error('action failed:', error);
-  return { ok: false, code: 'internal', formError: 'Something went wrong on our side. Nothing was saved; please try again.', values };
-}
+export type { ActionResult } from '../actions/client';
+export { failure } from '../actions/client';
 
 /**
- * A server action of tenant `slug`. Use as `action.bind(null, slug)` with useActionState; the form
- * gets every field error at once and its inputs back when something is refused.
+ * A server action of tenant `slug`, on the action builder (lib/actions/client.ts). Use as
+ * `action.bind(null, slug)` with useActionState. In order: the session (and a confirmed address) →
+ * membership of the tenant the slug names (else "Not found", the same as no such tenant) → the
+ * permission → the tenant's request budget (form submissions spend the same per-tenant budget as
+ * its API keys) → the form's inputs, every field error at once → the work, inside the tenant's
+ * context.
  */
 export function tenantAction<Schema extends z.ZodType, Result>(
   options: { input: Schema; permission: Permission },
   work: (input: z.infer<Schema>, access: TenantAccess) => Promise<Result>,
 ) {
-  return async (slug: string, _previous: unknown, formData: FormData): Promise<ActionResult<Result>> => {
-    const values = formValues(formData);
-    const user = await currentUser();
-    if (!user) return { ok: false, code: 'unauthorized', formError: 'Your session has ended. Sign in again.', values };
-    const access = await membership(slug, user);
-    if (!access) return { ok: false, code: 'not_found', formError: 'Not found.', values };
-    if (!can(access.role, options.permission)) return { ok: false, code: 'forbidden', formError: forbiddenMessage(options.permission), values };
-    // Form submissions spend the same per-tenant budget as the tenant's API keys.
-    const limit = await rateLimiter().consume({ tenantId: access.tenantId, plan: access.plan });
-    if (!limit.allowed) return { ok: false, code: 'rate_limited', formError: rateLimitMessage(limit), values };
-    const parsed = options.input.safeParse(values);
-    if (!parsed.success) return { ok: false, code: 'validation_failed', fieldErrors: fieldErrorsOf(parsed.error), values };
-    try {
-      const data = await runInTenant(await contextOf(access), () => work(parsed.data, access));
-      return { ok: true, data };
-    } catch (error) {
-      unstable_rethrow(error); // redirect() and notFound() are control flow, not failures
-      return failure(error, values);
-    }
-  };
+  return publicActionWith<[slug: string]>()
+    .use(async (_context, [slug]) => {
+      const user = await currentUser();
+      if (!user) return refusal('unauthorized', 'Your session has ended. Sign in again.');
+      if (!user.emailVerified) return refusal('forbidden', VERIFY_EMAIL_FIRST);
+      const access = await membership(slug, user);
+      if (access === TWO_FACTOR_REQUIRED) return refusal('forbidden', TWO_FACTOR_FIRST);
+      if (!access) return refusal('not_found', 'Not found.');
+      if (!can(access.role, options.permission)) return refusal('forbidden', forbiddenMessage(options.permission));
+      const limit = await rateLimiter().consume({ tenantId: access.tenantId, plan: access.plan });
+      if (!limit.allowed) return refusal('rate_limited', rateLimitMessage(limit));
+      return { access };
+    })
+    .wrap(async (context, run) => runInTenant(await contextOf(context.access), run))
+    .action(options.input as z.ZodType<z.infer<Schema>>, (input, context) => work(input, context.access));
 }
-
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -157,7 +179,9 @@ export function tenantRoute<Params extends { tenant: string }>(
     const resolved = await params;
     const user = await currentUser();
     if (!user) return problem('unauthorized', 'Sign in to continue.');
+    if (!user.emailVerified) return problem('forbidden', VERIFY_EMAIL_FIRST);
     const access = await membership(resolved.tenant, user);
+    if (access === TWO_FACTOR_REQUIRED) return problem('forbidden', TWO_FACTOR_FIRST);
     if (!access) return problem('not_found', 'Not found.');
     if (!can(access.role, permission)) return problem('forbidden', forbiddenMessage(permission));
     const context = await contextOf(access);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { MembershipRole } from '../tenancy/context';
 import { can, PERMISSIONS, type Permission } from './permissions';
 import { removalRefusal, roleChangeRefusal } from './rules';

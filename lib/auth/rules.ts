@@ -33,7 +33,9 @@ export interface Removal {
 
 export function removalRefusal(removal: Removal): string | undefined {
   if (removal.targetRole === 'owner' && removal.ownerCount <= 1) {
-    return removal.actorIsTarget ? 'You are the last owner: make someone else an owner before you leave.' : 'The last owner cannot be removed.';
+    return removal.actorIsTarget
+      ? 'You are the last owner: make someone else an owner before you leave.'
+      : 'The last owner cannot be removed.';
   }
   if (removal.actorIsTarget) return undefined; // anyone may leave
   if (!can(removal.actorRole, 'members.remove')) return 'Only owners and admins can remove members.';

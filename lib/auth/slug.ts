@@ -4,9 +4,32 @@ import { z } from 'zod';
 // the data behind it.
 
 export const RESERVED_SLUGS = new Set([
-  'admin', 'api', 'app', 'auth', 'billing', 'dashboard', 'dev', 'docs', 'help', 'login', 'logout',
-  'new', 'root', 'settings', 'sign-in', 'sign-out', 'sign-up', 'signin', 'signup', 'static', 'status',
-  'support', 'system', 't', 'tenants', 'www',
+  'admin',
+  'api',
+  'app',
+  'auth',
+  'billing',
+  'dashboard',
+  'dev',
+  'docs',
+  'help',
+  'login',
+  'logout',
+  'new',
+  'root',
+  'settings',
+  'sign-in',
+  'sign-out',
+  'sign-up',
+  'signin',
+  'signup',
+  'static',
+  'status',
+  'support',
+  'system',
+  't',
+  'tenants',
+  'www',
 ]);
 
 export function slugify(name: string): string {

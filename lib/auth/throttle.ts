@@ -1,22 +1,38 @@
 import { createHash } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+
+import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
+
 // eslint-disable-next-line no-restricted-imports -- the pool serves only as the counter store of login_attempts, a table with no tenant data
 import { appPool } from '../db/pool';
+import { insuranceLimiter } from '../rate-limit/insurance';
+import { isLimitRefusal } from '../rate-limit/refused';
 
-// Sign-in throttling: after repeated failures an account, and separately a client address, is
-// locked for a while. Counters live in PostgreSQL (table login_attempts, created by a migration —
-// the runtime role owns nothing), with an in-memory limiter as insurance if the store fails. Keys
-// are hashes, so the table holds no email addresses. The caller answers with the same message
-// whether the password was wrong or the account is locked: nobody learns which accounts exist.
+// Sign-in throttling, on rate-limiter-flexible's PostgreSQL store (table login_attempts, created by
+// a migration — the runtime role owns nothing), with an in-memory limiter as insurance if the store
+// fails. Keys are hashes: the table holds no email or client addresses.
+//
+// Every attempt is counted *before* the password is checked — an atomic increment in the store —
+// so 30 parallel guesses get at most FREE_ATTEMPTS_PER_PAIR checks, not 30. A successful sign-in
+// gives its attempts back.
+//
+// The unit is the pair (account, client address), not the account: an outsider who types five
+// wrong passwords for someone's email locks only themselves out, never the owner signing in from
+// elsewhere. Each time a pair runs out, its lock lasts twice as long as the previous one (1 min,
+// 2, 4 … up to an hour, remembered for a day). Separately, an address trying many accounts is
+// stopped after MAX_ATTEMPTS_PER_ADDRESS attempts in the window. The client address is trustworthy
+// because scripts/serve.ts rewrites X-Forwarded-For (lib/http/client-address.ts).
 
 const WINDOW_SECONDS = 15 * 60;
-export const MAX_FAILURES_PER_ACCOUNT = 5;
-export const MAX_FAILURES_PER_ADDRESS = 30;
+export const FREE_ATTEMPTS_PER_PAIR = 5;
+export const MAX_ATTEMPTS_PER_ADDRESS = 30;
+const FIRST_LOCK_SECONDS = 60;
+const LONGEST_LOCK_SECONDS = 60 * 60;
+const STRIKE_MEMORY_SECONDS = 24 * 60 * 60;
 
 type Limiter = RateLimiterPostgres;
-const globalForThrottle = globalThis as unknown as { bulkheadLoginLimiters?: { account: Limiter; address: Limiter } };
+const globalForThrottle = globalThis as unknown as { bulkheadLoginLimiters?: { pair: Limiter; address: Limiter; strikes: Limiter } };
 
-function limiter(keyPrefix: string, points: number): Limiter {
+function limiter(keyPrefix: string, points: number, duration: number): Limiter {
   return new RateLimiterPostgres({
     storeClient: appPool(),
     storeType: 'pool',
@@ -24,38 +40,61 @@ function limiter(keyPrefix: string, points: number): Limiter {
     tableCreated: true,
     keyPrefix,
     points,
-    duration: WINDOW_SECONDS,
-    blockDuration: WINDOW_SECONDS,
-    insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS }),
+    duration,
+    insuranceLimiter: insuranceLimiter({ keyPrefix, points, duration }),
   });
 }
 
 function limiters() {
   globalForThrottle.bulkheadLoginLimiters ??= {
-    account: limiter('login_account', MAX_FAILURES_PER_ACCOUNT),
-    address: limiter('login_address', MAX_FAILURES_PER_ADDRESS),
+    pair: limiter('login_pair', FREE_ATTEMPTS_PER_PAIR, WINDOW_SECONDS),
+    address: limiter('login_address', MAX_ATTEMPTS_PER_ADDRESS, WINDOW_SECONDS),
+    strikes: limiter('login_strikes', 1_000, STRIKE_MEMORY_SECONDS),
   };
   return globalForThrottle.bulkheadLoginLimiters;
 }
 
-const key = (value: string) => createHash('sha256').update(value.toLowerCase()).digest('hex').slice(0, 40);
+const hash = (value: string) => createHash('sha256').update(value.toLowerCase()).digest('hex').slice(0, 40);
 
-/** True when this account or this address has failed too often recently. */
-export async function isLocked(email: string, address: string): Promise<boolean> {
-  const { account, address: byAddress } = limiters();
-  const [a, b] = await Promise.all([account.get(key(email)), byAddress.get(key(address))]);
-  return (a?.consumedPoints ?? 0) >= MAX_FAILURES_PER_ACCOUNT || (b?.consumedPoints ?? 0) >= MAX_FAILURES_PER_ADDRESS;
+export type SignInOutcome<T> =
+  { outcome: 'signed_in'; value: T } | { outcome: 'invalid' } | { outcome: 'throttled'; retryAfterSeconds: number };
+
+/** consume(), with "over the limit" (a RateLimiterRes rejection) as a value rather than an error. */
+async function take(limiter: Limiter, key: string): Promise<RateLimiterRes & { refused: boolean }> {
+  try {
+    return Object.assign(await limiter.consume(key), { refused: false });
+  } catch (error) {
+    if (isLimitRefusal(error)) return Object.assign(error, { refused: true });
+    throw error;
+  }
 }
 
-export async function recordFailure(email: string, address: string): Promise<void> {
-  const { account, address: byAddress } = limiters();
-  // Over the limit, consume() rejects with a RateLimiterRes: that is the lock taking effect.
-  const swallowLimit = (error: unknown) => {
-    if (!(error instanceof RateLimiterRes)) throw error;
-  };
-  await Promise.all([account.consume(key(email)).catch(swallowLimit), byAddress.consume(key(address)).catch(swallowLimit)]);
+/** The first attempt past a pair's free ones locks it, for twice as long as its previous lock. */
+async function lockPair(pairKey: string): Promise<number> {
+  const { pair, strikes } = limiters();
+  const strike = await take(strikes, pairKey);
+  const seconds = Math.min(FIRST_LOCK_SECONDS * 2 ** (strike.consumedPoints - 1), LONGEST_LOCK_SECONDS);
+  await pair.block(pairKey, seconds);
+  return seconds;
 }
 
-export async function recordSuccess(email: string): Promise<void> {
-  await limiters().account.delete(key(email));
+/**
+ * Runs `check` (the password verification; undefined means wrong) only if this (email, address)
+ * pair and this address have attempts left, counting the attempt first.
+ */
+export async function guardedSignIn<T>(email: string, address: string, check: () => Promise<T | undefined>): Promise<SignInOutcome<T>> {
+  const { pair, address: byAddress } = limiters();
+  const pairKey = hash(`${email}\n${address}`);
+  const addressKey = hash(address);
+  const [forPair, forAddress] = await Promise.all([take(pair, pairKey), take(byAddress, addressKey)]);
+  if (forPair.refused || forAddress.refused) {
+    let seconds = Math.ceil(Math.max(forPair.refused ? forPair.msBeforeNext : 0, forAddress.refused ? forAddress.msBeforeNext : 0) / 1000);
+    // Exactly one attempt is the first one over: it sets the (longer) lock everyone after it meets.
+    if (forPair.refused && forPair.consumedPoints === FREE_ATTEMPTS_PER_PAIR + 1) seconds = await lockPair(pairKey);
+    return { outcome: 'throttled', retryAfterSeconds: Math.max(seconds, 1) };
+  }
+  const value = await check();
+  if (value === undefined) return { outcome: 'invalid' };
+  await Promise.all([pair.delete(pairKey), byAddress.reward(addressKey, 1)]);
+  return { outcome: 'signed_in', value };
 }

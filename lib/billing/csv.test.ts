@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { csvLine, csvMoney, csvText } from './csv';
 
 describe('CSV cells', () => {

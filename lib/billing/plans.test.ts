@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
+
 import { AppError } from '@/lib/errors';
 import { runInTenant, tenantDb } from '@/lib/tenancy';
 import { addMember, createKey, setPlan, uniqueSlug } from '@/test/api';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
+
 import { manualPlanProvider, PLAN_NAMES, PLANS, planUsage, type PlanName } from './plans';
 
 // Plans and how a tenant moves between them: the manual provider applies a change at once through
@@ -23,7 +26,16 @@ const planOf = (tenantId: string) =>
   withClient(ops(), async (db) => (await db.query<{ plan: PlanName }>('SELECT plan FROM tenants WHERE id = $1', [tenantId])).rows[0]!.plan);
 
 const planEvents = (tenantId: string) =>
-  withClient(ops(), async (db) => (await db.query('SELECT * FROM audit_events WHERE tenant_id = $1 AND action = $2 ORDER BY created_at', [tenantId, 'billing.plan_changed'])).rows);
+  withClient(
+    ops(),
+    async (db) =>
+      (
+        await db.query('SELECT * FROM audit_events WHERE tenant_id = $1 AND action = $2 ORDER BY created_at', [
+          tenantId,
+          'billing.plan_changed',
+        ])
+      ).rows,
+  );
 
 async function refusal(work: Promise<unknown>): Promise<AppError> {
   const error = await work.then(
@@ -41,7 +53,10 @@ describe('the plan table', () => {
 
   it('every quota grows (or becomes unlimited) from free to pro to enterprise', () => {
     const at = (limit: number | null) => limit ?? Number.POSITIVE_INFINITY;
-    for (const [lower, higher] of [['free', 'pro'], ['pro', 'enterprise']] as const) {
+    for (const [lower, higher] of [
+      ['free', 'pro'],
+      ['pro', 'enterprise'],
+    ] as const) {
       for (const field of ['ordersPerMonth', 'members', 'apiKeys', 'tenantRequestsPerMinute', 'keyRequestsPerMinute'] as const) {
         expect(at(PLANS[higher][field]), `${higher}.${field}`).toBeGreaterThan(at(PLANS[lower][field]));
       }
@@ -86,12 +101,10 @@ describe('manualPlanProvider.changePlan', () => {
     for (let i = 0; i < PLANS.free.members! - 1; i++) await addMember(ops(), acme, 'member');
     const invite = (expiresIn: string) =>
       withClient(ops(), (db) =>
-        db.query(`INSERT INTO invitations (tenant_id, email, role, token_hash, expires_at) VALUES ($1, $2, 'member', $3, now() + $4::interval)`, [
-          acme.id,
-          `invitee-${randomBytes(4).toString('hex')}@acme.test`,
-          randomBytes(32).toString('hex'),
-          expiresIn,
-        ]),
+        db.query(
+          `INSERT INTO invitations (tenant_id, email, role, token_hash, expires_at) VALUES ($1, $2, 'member', $3, now() + $4::interval)`,
+          [acme.id, `invitee-${randomBytes(4).toString('hex')}@acme.test`, randomBytes(32).toString('hex'), expiresIn],
+        ),
       );
     await invite('-1 day'); // expired: does not count
     await invite('7 days');
@@ -151,7 +164,10 @@ describe('manualPlanProvider.changePlan', () => {
     expect(outcome).toBeInstanceOf(AppError);
     expect((outcome as AppError).code).toBe('quota_exceeded');
     expect(await planOf(acme.id)).toBe('free');
-    const active = await withClient(ops(), async (db) => (await db.query('SELECT 1 FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL', [acme.id])).rowCount);
+    const active = await withClient(
+      ops(),
+      async (db) => (await db.query('SELECT 1 FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL', [acme.id])).rowCount,
+    );
     expect(active).toBe(PLANS.free.apiKeys);
   });
 

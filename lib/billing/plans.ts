@@ -27,9 +27,33 @@ export interface PlanLimits {
 }
 
 export const PLANS: Readonly<Record<PlanName, PlanLimits>> = {
-  free: { label: 'Free', priceLabel: '$0', ordersPerMonth: 1_000, members: 5, apiKeys: 2, tenantRequestsPerMinute: 100, keyRequestsPerMinute: 60 },
-  pro: { label: 'Pro', priceLabel: '$49 / month', ordersPerMonth: 20_000, members: 50, apiKeys: 10, tenantRequestsPerMinute: 1_000, keyRequestsPerMinute: 600 },
-  enterprise: { label: 'Enterprise', priceLabel: 'Contact us', ordersPerMonth: null, members: null, apiKeys: 50, tenantRequestsPerMinute: 10_000, keyRequestsPerMinute: 5_000 },
+  free: {
+    label: 'Free',
+    priceLabel: '$0',
+    ordersPerMonth: 1_000,
+    members: 5,
+    apiKeys: 2,
+    tenantRequestsPerMinute: 100,
+    keyRequestsPerMinute: 60,
+  },
+  pro: {
+    label: 'Pro',
+    priceLabel: '$49 / month',
+    ordersPerMonth: 20_000,
+    members: 50,
+    apiKeys: 10,
+    tenantRequestsPerMinute: 1_000,
+    keyRequestsPerMinute: 600,
+  },
+  enterprise: {
+    label: 'Enterprise',
+    priceLabel: 'Contact us',
+    ordersPerMonth: null,
+    members: null,
+    apiKeys: 50,
+    tenantRequestsPerMinute: 10_000,
+    keyRequestsPerMinute: 5_000,
+  },
 };
 
 export type QuotaKind = 'orders' | 'members' | 'apiKeys';
@@ -112,7 +136,9 @@ export async function planUsage(): Promise<{ plan: PlanName; limits: PlanLimits;
     ['members', 'Members and pending invitations'],
     ['apiKeys', 'Active API keys'],
   ];
-  const usage = await Promise.all(kinds.map(async ([kind, label]) => ({ kind, label, used: await countUsage(db, kind), limit: limitOf(plan, kind) })));
+  const usage = await Promise.all(
+    kinds.map(async ([kind, label]) => ({ kind, label, used: await countUsage(db, kind), limit: limitOf(plan, kind) })),
+  );
   return { plan, limits: PLANS[plan], usage };
 }
 
@@ -137,7 +163,10 @@ export const manualPlanProvider: PlanProvider = {
         const limit = limitOf(to, kind);
         const used = await countUsage(tx, kind);
         if (limit !== null && used > limit) {
-          throw new AppError('conflict', `The ${PLANS[to].label} plan allows ${limit} ${QUOTA_NAMES[kind].noun}; this workspace has ${used}. Remove some first.`);
+          throw new AppError(
+            'conflict',
+            `The ${PLANS[to].label} plan allows ${limit} ${QUOTA_NAMES[kind].noun}; this workspace has ${used}. Remove some first.`,
+          );
         }
       }
       const [row] = await tx.$queryRaw<{ from: PlanName }[]>`

@@ -1,12 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { runInTenant, tenantDb } from '@/lib/tenancy';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
+
 import { revenueReport } from './report';
 
-// The report on a small, hand-made ledger whose figures are known in advance, and the seeds'
-// incident replayed: a revenue query with a date range and no tenant filter.
+// The report on a small, hand-made ledger whose figures are known in advance, and the classic
+// leak replayed: a revenue query with a date range and no tenant filter.
 
 const database = setupTestDatabase();
 pointAppAt(database);
@@ -15,12 +17,22 @@ let globex: SeededTenant;
 
 async function pay(tenant: SeededTenant, orderIndex: number, amount: number, at: string) {
   await withClient(database.current.urls.ops, (db) =>
-    db.query(`INSERT INTO payments (tenant_id, order_id, amount, received_at) VALUES ($1, $2, $3, $4)`, [tenant.id, tenant.orderIds[orderIndex], amount, at]),
+    db.query(`INSERT INTO payments (tenant_id, order_id, amount, received_at) VALUES ($1, $2, $3, $4)`, [
+      tenant.id,
+      tenant.orderIds[orderIndex],
+      amount,
+      at,
+    ]),
   );
 }
 async function refund(tenant: SeededTenant, orderIndex: number, amount: number, at: string) {
   await withClient(database.current.urls.ops, (db) =>
-    db.query(`INSERT INTO refunds (tenant_id, order_id, amount, refunded_at) VALUES ($1, $2, $3, $4)`, [tenant.id, tenant.orderIds[orderIndex], amount, at]),
+    db.query(`INSERT INTO refunds (tenant_id, order_id, amount, refunded_at) VALUES ($1, $2, $3, $4)`, [
+      tenant.id,
+      tenant.orderIds[orderIndex],
+      amount,
+      at,
+    ]),
   );
 }
 
@@ -67,36 +79,54 @@ describe('the revenue report', () => {
 
   it('fills empty days with zeros and starts ISO weeks on Monday', async () => {
     const daily = await asAcme(() => revenueReport({ from: '2026-03-14', to: '2026-03-16', granularity: 'day' }));
-    expect(daily.buckets.map((b) => [b.period, b.gross])).toEqual([['2026-03-14', 0], ['2026-03-15', 7_000], ['2026-03-16', 0]]);
+    expect(daily.buckets.map((b) => [b.period, b.gross])).toEqual([
+      ['2026-03-14', 0],
+      ['2026-03-15', 7_000],
+      ['2026-03-16', 0],
+    ]);
     const weekly = await asAcme(() => revenueReport({ from: '2026-03-01', to: '2026-03-10', granularity: 'week' }));
     expect(weekly.buckets.map((b) => b.period)).toEqual(['2026-02-23', '2026-03-02', '2026-03-09']);
   });
 
   it('refuses days that are not on the calendar, naming each field', async () => {
-    for (const [from, to] of [['2026-02-30', '2026-03-31'], ['2026-01-01', '2026-04-31'], ['0000-01-01', '2026-01-01'], ['2026-13-01', '2026-02-29']]) {
-      const fieldErrors = { ...(from === '2026-01-01' ? {} : { from: [expect.any(String)] }), ...(['2026-04-31', '2026-02-29'].includes(to!) ? { to: [expect.any(String)] } : {}) };
-      await expect(asAcme(() => revenueReport({ from: from!, to: to!, granularity: 'day' })), `${from}..${to}`).rejects.toMatchObject({ code: 'validation_failed', fieldErrors });
+    for (const [from, to] of [
+      ['2026-02-30', '2026-03-31'],
+      ['2026-01-01', '2026-04-31'],
+      ['0000-01-01', '2026-01-01'],
+      ['2026-13-01', '2026-02-29'],
+    ]) {
+      const fieldErrors = {
+        ...(from === '2026-01-01' ? {} : { from: [expect.any(String)] }),
+        ...(['2026-04-31', '2026-02-29'].includes(to!) ? { to: [expect.any(String)] } : {}),
+      };
+      await expect(
+        asAcme(() => revenueReport({ from: from!, to: to!, granularity: 'day' })),
+        `${from}..${to}`,
+      ).rejects.toMatchObject({ code: 'validation_failed', fieldErrors });
     }
-    await expect(asAcme(() => revenueReport({ from: '2024-02-29', to: '2024-02-29', granularity: 'day' }))).resolves.toMatchObject({ from: '2024-02-29' });
+    await expect(asAcme(() => revenueReport({ from: '2024-02-29', to: '2024-02-29', granularity: 'day' }))).resolves.toMatchObject({
+      from: '2024-02-29',
+    });
   });
 
   it('refuses a reversed or oversized range with field errors', async () => {
-    await expect(asAcme(() => revenueReport({ from: '2026-03-10', to: '2026-03-01', granularity: 'day' }))).rejects.toMatchObject({ code: 'validation_failed', fieldErrors: { to: [expect.any(String)] } });
-    await expect(asAcme(() => revenueReport({ from: '2020-01-01', to: '2026-01-01', granularity: 'day' }))).rejects.toMatchObject({ fieldErrors: { granularity: [expect.any(String)] } });
+    await expect(asAcme(() => revenueReport({ from: '2026-03-10', to: '2026-03-01', granularity: 'day' }))).rejects.toMatchObject({
+      code: 'validation_failed',
+      fieldErrors: { to: [expect.any(String)] },
+    });
+    await expect(asAcme(() => revenueReport({ from: '2020-01-01', to: '2026-01-01', granularity: 'day' }))).rejects.toMatchObject({
+      fieldErrors: { granularity: [expect.any(String)] },
+    });
   });
 });
 
 describe('the rankings', () => {
   async function item(tenant: SeededTenant, orderIndex: number, productIndex: number, quantity: number, unitPrice: number) {
     await withClient(database.current.urls.ops, (db) =>
-      db.query(`INSERT INTO order_items (tenant_id, order_id, product_id, description, quantity, unit_price, total) VALUES ($1, $2, $3, 'line', $4, $5, $6)`, [
-        tenant.id,
-        tenant.orderIds[orderIndex],
-        tenant.productIds[productIndex],
-        quantity,
-        unitPrice,
-        quantity * unitPrice,
-      ]),
+      db.query(
+        `INSERT INTO order_items (tenant_id, order_id, product_id, description, quantity, unit_price, total) VALUES ($1, $2, $3, 'line', $4, $5, $6)`,
+        [tenant.id, tenant.orderIds[orderIndex], tenant.productIds[productIndex], quantity, unitPrice, quantity * unitPrice],
+      ),
     );
   }
 
@@ -131,10 +161,22 @@ describe('the rankings', () => {
     );
     const best = [11, 10, 9, 8, 7, 6, 5, 4, 3, 2];
     expect(report.topCustomers).toEqual(
-      best.map((i) => ({ customerId: initech.customerIds[i], name: `Customer ${i} of initech`, email: `c${i}@initech.test`, net: 1_000 * (i + 1), orders: 1 })),
+      best.map((i) => ({
+        customerId: initech.customerIds[i],
+        name: `Customer ${i} of initech`,
+        email: `c${i}@initech.test`,
+        net: 1_000 * (i + 1),
+        orders: 1,
+      })),
     );
     expect(report.byProduct).toEqual(
-      best.map((i) => ({ productId: initech.productIds[i], name: `Product ${i}`, sku: `${initech.canary}-SKU-${i}`, quantity: i + 1, gross: 100 * (i + 1) })),
+      best.map((i) => ({
+        productId: initech.productIds[i],
+        name: `Product ${i}`,
+        sku: `${initech.canary}-SKU-${i}`,
+        quantity: i + 1,
+        gross: 100 * (i + 1),
+      })),
     );
   });
 
@@ -159,12 +201,19 @@ describe('the $47,000 incident, replayed', () => {
   const incidentSql = `SELECT coalesce(sum(amount), 0)::bigint AS revenue FROM payments WHERE received_at >= '2026-02-01' AND received_at < '2026-04-01'`;
 
   it('through the tenant client, the query without a tenant filter returns only the tenant’s revenue', async () => {
-    const [row] = await asAcme(() => tenantDb().$queryRaw<{ revenue: bigint }[]>`SELECT coalesce(sum(amount), 0)::bigint AS revenue FROM payments WHERE received_at >= '2026-02-01' AND received_at < '2026-04-01'`);
+    const [row] = await asAcme(
+      () =>
+        tenantDb().$queryRaw<
+          { revenue: bigint }[]
+        >`SELECT coalesce(sum(amount), 0)::bigint AS revenue FROM payments WHERE received_at >= '2026-02-01' AND received_at < '2026-04-01'`,
+    );
     expect(Number(row!.revenue)).toBe(37_800);
   });
 
   it('the same SQL as a role that bypasses row-level security includes the other tenant’s money', async () => {
-    const revenue = await withClient(database.current.urls.ops, async (db) => Number((await db.query<{ revenue: string }>(incidentSql)).rows[0]!.revenue));
+    const revenue = await withClient(database.current.urls.ops, async (db) =>
+      Number((await db.query<{ revenue: string }>(incidentSql)).rows[0]!.revenue),
+    );
     expect(revenue).toBe(37_800 + 47_000_01 + 1_001);
     expect(revenue % 7).not.toBe(0); // Globex's signature shows in the mixed sum
   });

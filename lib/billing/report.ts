@@ -1,9 +1,11 @@
 import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
+import { reportingTimeZone } from '../settings/time-zones';
 import { tenantDb } from '../tenancy';
 import { isCalendarDay } from './range';
 
-// The billing report — the query the seeds' incident was about. It is raw SQL (time-zone
+// The billing report — the kind of query behind the classic leak (a revenue report filtered by
+// date but not by tenant). It is raw SQL (time-zone
 // bucketing needs date_trunc … AT TIME ZONE), so the application layer cannot add a tenant filter
 // to it: what keeps it inside the tenant is row-level security on payments, refunds, orders and
 // order_items, with the tenant set by the tenant client for this very statement. The explicit
@@ -54,29 +56,58 @@ export function validateRange(range: ReportRange): void {
     if (!isCalendarDay(range[field])) fieldErrors[field] = ['Not a date of the calendar: use a day like 2026-01-31.'];
   }
   if (Object.keys(fieldErrors).length > 0) throw new AppError('validation_failed', 'Invalid dates.', fieldErrors);
-  if (range.from > range.to) throw new AppError('validation_failed', 'Range reversed.', { to: ['The end date must not be before the start date.'] });
+  if (range.from > range.to)
+    throw new AppError('validation_failed', 'Range reversed.', { to: ['The end date must not be before the start date.'] });
   const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 + 1;
   const buckets = range.granularity === 'day' ? days : range.granularity === 'week' ? days / 7 : days / 28;
-  if (buckets > MAX_BUCKETS) throw new AppError('validation_failed', 'Range too long.', { granularity: [`That is more than ${MAX_BUCKETS} ${range.granularity}s; choose a coarser grouping or a shorter range.`] });
+  if (buckets > MAX_BUCKETS)
+    throw new AppError('validation_failed', 'Range too long.', {
+      granularity: [`That is more than ${MAX_BUCKETS} ${range.granularity}s; choose a coarser grouping or a shorter range.`],
+    });
 }
 
 export async function revenueReport(range: ReportRange): Promise<RevenueReport> {
   validateRange(range);
   const tenant = await tenantDb().tenant.findFirstOrThrow({ select: { currency: true, timezone: true } });
-  const tz = tenant.timezone;
+  // Checked before use: a zone PostgreSQL cannot read would fail every statement below.
+  const tz = await reportingTimeZone(tenant.timezone);
   // Four independent statements, each on its own pooled connection (inside an interactive
   // transaction they take turns on its one): the page waits for the slowest, not for their sum.
-  const [buckets, byStatus, byProduct, topCustomers] = await Promise.all([revenueBuckets(range, tz), statusBreakdown(range, tz), productBreakdown(range, tz), customerBreakdown(range, tz)]);
+  const [buckets, byStatus, byProduct, topCustomers] = await Promise.all([
+    revenueBuckets(range, tz),
+    statusBreakdown(range, tz),
+    productBreakdown(range, tz),
+    customerBreakdown(range, tz),
+  ]);
   const totals = buckets.reduce(
-    (sum, b) => ({ gross: sum.gross + b.gross, refunds: sum.refunds + b.refunds, net: sum.net + b.net, payments: sum.payments + b.payments, refundCount: sum.refundCount + b.refundCount }),
+    (sum, b) => ({
+      gross: sum.gross + b.gross,
+      refunds: sum.refunds + b.refunds,
+      net: sum.net + b.net,
+      payments: sum.payments + b.payments,
+      refundCount: sum.refundCount + b.refundCount,
+    }),
     { gross: 0, refunds: 0, net: 0, payments: 0, refundCount: 0 },
   );
-  return { currency: tenant.currency, timezone: tz, from: range.from, to: range.to, granularity: range.granularity, buckets, totals, byStatus, byProduct, topCustomers };
+  return {
+    currency: tenant.currency,
+    timezone: tz,
+    from: range.from,
+    to: range.to,
+    granularity: range.granularity,
+    buckets,
+    totals,
+    byStatus,
+    byProduct,
+    topCustomers,
+  };
 }
 
 /** Payments and refunds per day, week or month of the tenant's calendar, empty periods as zeros. */
 export async function revenueBuckets(range: ReportRange, tz: string): Promise<RevenueBucket[]> {
-  const rows = await tenantDb().$queryRaw<{ period: string; gross: bigint; refunds: bigint; payments: bigint; refund_count: bigint }[]>(reportStatements.buckets(range, tz));
+  const rows = await tenantDb().$queryRaw<{ period: string; gross: bigint; refunds: bigint; payments: bigint; refund_count: bigint }[]>(
+    reportStatements.buckets(range, tz),
+  );
   return rows.map((r) => {
     const gross = Number(r.gross);
     const refunds = Number(r.refunds);
@@ -92,13 +123,17 @@ export async function statusBreakdown(range: ReportRange, tz: string): Promise<R
 
 /** Line items of orders whose payment was received in the range, by product (gross, before refunds). */
 export async function productBreakdown(range: ReportRange, tz: string): Promise<RevenueReport['byProduct']> {
-  const rows = await tenantDb().$queryRaw<{ product_id: string; name: string; sku: string; quantity: bigint; gross: bigint }[]>(reportStatements.products(range, tz));
+  const rows = await tenantDb().$queryRaw<{ product_id: string; name: string; sku: string; quantity: bigint; gross: bigint }[]>(
+    reportStatements.products(range, tz),
+  );
   return rows.map((r) => ({ productId: r.product_id, name: r.name, sku: r.sku, quantity: Number(r.quantity), gross: Number(r.gross) }));
 }
 
 /** Customers by net revenue in the range (payments received minus refunds made). */
 export async function customerBreakdown(range: ReportRange, tz: string): Promise<RevenueReport['topCustomers']> {
-  const rows = await tenantDb().$queryRaw<{ customer_id: string; name: string; email: string; net: bigint; orders: bigint }[]>(reportStatements.customers(range, tz));
+  const rows = await tenantDb().$queryRaw<{ customer_id: string; name: string; email: string; net: bigint; orders: bigint }[]>(
+    reportStatements.customers(range, tz),
+  );
   return rows.map((r) => ({ customerId: r.customer_id, name: r.name, email: r.email, net: Number(r.net), orders: Number(r.orders) }));
 }
 

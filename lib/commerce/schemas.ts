@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { email, id, money, optionalText, positiveMoney, quantity, requiredText, version } from '../validation';
 
 // Input schemas of the commerce forms and API, shared by the server actions and their tests.
@@ -32,7 +33,10 @@ export function gatherLines(values: unknown) {
 const orderFields = {
   customerId: id('customer'),
   notes: optionalText(2000, 'Notes'),
-  lines: z.array(z.object({ productId: id('product'), quantity })).min(1, 'Add at least one line.').max(100, 'An order has at most 100 lines.'),
+  lines: z
+    .array(z.object({ productId: id('product'), quantity }))
+    .min(1, 'Add at least one line.')
+    .max(100, 'An order has at most 100 lines.'),
 };
 
 export const orderInput = z.preprocess(gatherLines, z.object(orderFields));

@@ -20,7 +20,15 @@ export async function listCustomers(options: { search?: string; cursor?: string;
   const rows = await db.customer.findMany({
     where: {
       archivedAt: options.archived ? { not: null } : null,
-      ...(search ? { OR: [{ name: { contains: search, mode: 'insensitive' } }, { email: { contains: search, mode: 'insensitive' } }, { company: { contains: search, mode: 'insensitive' } }] } : {}),
+      ...(search
+        ? {
+            OR: [
+              { name: { contains: search, mode: 'insensitive' } },
+              { email: { contains: search, mode: 'insensitive' } },
+              { company: { contains: search, mode: 'insensitive' } },
+            ],
+          }
+        : {}),
     },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
     take: PAGE_SIZE + 1,
@@ -43,7 +51,12 @@ export async function customersById(ids: string[]) {
 
 /** Active customers for pickers (order form). */
 export async function customerOptions() {
-  return tenantDb().customer.findMany({ where: { archivedAt: null }, select: { id: true, name: true, email: true }, orderBy: { name: 'asc' }, take: 500 });
+  return tenantDb().customer.findMany({
+    where: { archivedAt: null },
+    select: { id: true, name: true, email: true },
+    orderBy: { name: 'asc' },
+    take: 500,
+  });
 }
 
 export async function createCustomer(input: CustomerInput) {
@@ -56,7 +69,10 @@ export async function createCustomer(input: CustomerInput) {
 
 export async function updateCustomer(id: string, expectedVersion: number, input: CustomerInput) {
   return tenantDb().$transaction(async (tx) => {
-    const { count } = await tx.customer.updateMany({ where: { id, version: expectedVersion }, data: { ...input, version: { increment: 1 } } });
+    const { count } = await tx.customer.updateMany({
+      where: { id, version: expectedVersion },
+      data: { ...input, version: { increment: 1 } },
+    });
     if (count === 0) await explainMissedUpdate(await tx.customer.findFirst({ where: { id }, select: { version: true } }), 'customer');
     await audit({ action: 'customer.updated', targetType: 'customer', targetId: id, metadata: { fields: Object.keys(input) } });
     return tx.customer.findFirstOrThrow({ where: { id } });
@@ -65,7 +81,10 @@ export async function updateCustomer(id: string, expectedVersion: number, input:
 
 export async function setCustomerArchived(id: string, archived: boolean) {
   await tenantDb().$transaction(async (tx) => {
-    const { count } = await tx.customer.updateMany({ where: { id }, data: { archivedAt: archived ? new Date() : null, version: { increment: 1 } } });
+    const { count } = await tx.customer.updateMany({
+      where: { id },
+      data: { archivedAt: archived ? new Date() : null, version: { increment: 1 } },
+    });
     if (count === 0) throw notFound('customer');
     await audit({ action: archived ? 'customer.archived' : 'customer.restored', targetType: 'customer', targetId: id });
   });
@@ -74,5 +93,8 @@ export async function setCustomerArchived(id: string, archived: boolean) {
 /** After an update matched no row: either the record is gone (404) or someone saved first (409). */
 export async function explainMissedUpdate(current: { version: number } | null, what: string): Promise<never> {
   if (!current) throw notFound(what);
-  throw new AppError('conflict', `Someone else changed this ${what} while you were editing (now version ${current.version}). Reload to see their changes, then edit again.`);
+  throw new AppError(
+    'conflict',
+    `Someone else changed this ${what} while you were editing (now version ${current.version}). Reload to see their changes, then edit again.`,
+  );
 }

@@ -1,8 +1,10 @@
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+
 import { createTestDatabase } from '../../test/db';
 import { checksumOf, DEFAULT_MIGRATIONS_DIR, migrate, MigrationError, readMigrations } from './migrate';
 
@@ -36,10 +38,7 @@ describe('migration runner', () => {
       const result = await migrate({ connectionString: db.urls.migration });
       expect(result.applied).toEqual(files.map((f) => f.name));
 
-      const ledger = await query<Record<string, unknown>>(
-        db.urls.migration,
-        'SELECT * FROM _prisma_migrations ORDER BY migration_name',
-      );
+      const ledger = await query<Record<string, unknown>>(db.urls.migration, 'SELECT * FROM _prisma_migrations ORDER BY migration_name');
       expect(ledger).toHaveLength(files.length);
       for (const [i, row] of ledger.entries()) {
         const file = files[i]!;
@@ -133,9 +132,7 @@ describe('migration runner', () => {
         '0001_slow': 'SELECT pg_sleep(0.3); CREATE TABLE widgets (id int PRIMARY KEY);',
         '0002_more': 'CREATE TABLE gadgets (id int PRIMARY KEY);',
       });
-      const results = await Promise.all(
-        [1, 2, 3].map(() => migrate({ connectionString: db.urls.migration, migrationsDir: dir })),
-      );
+      const results = await Promise.all([1, 2, 3].map(() => migrate({ connectionString: db.urls.migration, migrationsDir: dir })));
       expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 2]);
       const rows = await query<{ migration_name: string }>(
         db.urls.migration,

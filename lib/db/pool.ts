@@ -1,4 +1,5 @@
 import pg from 'pg';
+
 import { env } from '../env';
 
 // The running app's one connection pool, as the restricted runtime role (DATABASE_URL). Kept on

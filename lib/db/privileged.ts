@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+
 import { PrismaClient } from './generated/client';
 
 // A client for the ops role (BYPASSRLS): maintenance, verification and tests that must see every

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+
 import { setupTestDatabase } from '@/test/db';
 import { withClient } from '@/test/fixtures';
 

@@ -1,7 +1,7 @@
-import type { OrderStatus, Prisma } from '../db/generated/client';
-import { AppError, notFound } from '../errors';
 import { assertQuota } from '../billing/plans';
 import { explainMissedUpdate } from '../customers/service';
+import type { OrderStatus, Prisma } from '../db/generated/client';
+import { AppError, notFound } from '../errors';
 import { PAGE_SIZE, toPage } from '../pagination';
 import { audit, tenantDb, type TenantTransaction } from '../tenancy';
 
@@ -46,7 +46,9 @@ export async function listOrders(filters: OrderFilters = {}) {
   const where: Prisma.OrderWhereInput = {
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.customerId ? { customerId: filters.customerId } : {}),
-    ...(filters.from || filters.to ? { placedAt: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lt: filters.to } : {}) } } : {}),
+    ...(filters.from || filters.to
+      ? { placedAt: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lt: filters.to } : {}) } }
+      : {}),
     ...(search
       ? {
           OR: [
@@ -62,7 +64,15 @@ export async function listOrders(filters: OrderFilters = {}) {
     orderBy: SORTS[filters.sort ?? 'placed_desc'],
     take: PAGE_SIZE + 1,
     ...(filters.cursor ? { cursor: db.$key(filters.cursor), skip: 1 } : {}),
-    select: { id: true, number: true, status: true, total: true, currency: true, placedAt: true, customer: { select: { id: true, name: true, email: true } } },
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      total: true,
+      currency: true,
+      placedAt: true,
+      customer: { select: { id: true, name: true, email: true } },
+    },
   });
   return toPage(rows);
 }
@@ -94,11 +104,18 @@ async function priceLines(tx: TenantTransaction, lines: OrderLineInput[]) {
     const product = byId.get(line.productId);
     if (!product) fieldErrors[`lines.${index}.productId`] = ['Choose an active product.'];
     const unitPrice = product?.unitPrice ?? 0;
-    return { productId: line.productId, description: product?.name ?? '', quantity: line.quantity, unitPrice, total: unitPrice * line.quantity };
+    return {
+      productId: line.productId,
+      description: product?.name ?? '',
+      quantity: line.quantity,
+      unitPrice,
+      total: unitPrice * line.quantity,
+    };
   });
   if (Object.keys(fieldErrors).length) throw new AppError('validation_failed', 'Some lines are not valid.', fieldErrors);
   const subtotal = items.reduce((sum, item) => sum + item.total, 0);
-  if (subtotal > 2_000_000_000) throw new AppError('validation_failed', 'Order too large.', { lines: ['This order is too large for one order; split it.'] });
+  if (subtotal > 2_000_000_000)
+    throw new AppError('validation_failed', 'Order too large.', { lines: ['This order is too large for one order; split it.'] });
   return { items, subtotal };
 }
 
@@ -133,7 +150,12 @@ export async function createOrder(input: OrderInput) {
         items: { create: items },
       },
     });
-    await audit({ action: 'order.created', targetType: 'order', targetId: order.id, metadata: { number: order.number, total: subtotal, lines: items.length } });
+    await audit({
+      action: 'order.created',
+      targetType: 'order',
+      targetId: order.id,
+      metadata: { number: order.number, total: subtotal, lines: items.length },
+    });
     return order;
   });
 }
@@ -145,7 +167,8 @@ export async function updateOrder(id: string, expectedVersion: number, input: Or
     const current = await tx.order.findFirst({ where: { id }, select: { version: true, status: true } });
     if (!current) throw notFound('order');
     if (current.version !== expectedVersion) await explainMissedUpdate(current, 'order');
-    if (!EDITABLE.includes(current.status)) throw new AppError('conflict', `A ${current.status.replace('_', ' ')} order can no longer be edited.`);
+    if (!EDITABLE.includes(current.status))
+      throw new AppError('conflict', `A ${current.status.replace('_', ' ')} order can no longer be edited.`);
     await requireCustomer(tx, input.customerId);
     const { items, subtotal } = await priceLines(tx, input.lines);
     const { count } = await tx.order.updateMany({
@@ -168,7 +191,8 @@ async function lockOrder(tx: TenantTransaction, id: string) {
 export async function markOrderPaid(id: string, method = 'manual') {
   await tenantDb().$transaction(async (tx) => {
     const order = await lockOrder(tx, id);
-    if (!EDITABLE.includes(order.status)) throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}; only an unpaid order can be marked paid.`);
+    if (!EDITABLE.includes(order.status))
+      throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}; only an unpaid order can be marked paid.`);
     if (order.total <= 0) throw new AppError('conflict', 'An order with a total of zero cannot be paid.');
     const payment = await tx.payment.create({ data: { orderId: id, amount: order.total, method } });
     await tx.order.updateMany({ where: { id }, data: { status: 'paid', paidAt: payment.receivedAt, version: { increment: 1 } } });
@@ -179,10 +203,14 @@ export async function markOrderPaid(id: string, method = 'manual') {
 export async function refundOrder(id: string, amount: number, reason: string | null) {
   await tenantDb().$transaction(async (tx) => {
     const order = await lockOrder(tx, id);
-    if (order.status !== 'paid' && order.status !== 'partially_refunded') throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}; only a paid order can be refunded.`);
+    if (order.status !== 'paid' && order.status !== 'partially_refunded')
+      throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}; only a paid order can be refunded.`);
     const paid = order.payments.reduce((sum, p) => sum + p.amount, 0);
     const refundable = paid - order.refunds.reduce((sum, r) => sum + r.amount, 0);
-    if (amount > refundable) throw new AppError('validation_failed', 'Refund too large.', { amount: [`At most ${(refundable / 100).toFixed(2)} can still be refunded.`] });
+    if (amount > refundable)
+      throw new AppError('validation_failed', 'Refund too large.', {
+        amount: [`At most ${(refundable / 100).toFixed(2)} can still be refunded.`],
+      });
     await tx.refund.create({ data: { orderId: id, amount, reason } });
     const status: OrderStatus = amount === refundable ? 'refunded' : 'partially_refunded';
     await tx.order.updateMany({ where: { id }, data: { status, version: { increment: 1 } } });
@@ -193,7 +221,11 @@ export async function refundOrder(id: string, amount: number, reason: string | n
 export async function cancelOrder(id: string) {
   await tenantDb().$transaction(async (tx) => {
     const order = await lockOrder(tx, id);
-    if (!EDITABLE.includes(order.status)) throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}; only an unpaid order can be cancelled. Refund it instead.`);
+    if (!EDITABLE.includes(order.status))
+      throw new AppError(
+        'conflict',
+        `This order is ${order.status.replace('_', ' ')}; only an unpaid order can be cancelled. Refund it instead.`,
+      );
     await tx.order.updateMany({ where: { id }, data: { status: 'cancelled', cancelledAt: new Date(), version: { increment: 1 } } });
     await audit({ action: 'order.cancelled', targetType: 'order', targetId: id });
   });

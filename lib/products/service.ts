@@ -1,5 +1,5 @@
-import { AppError, notFound } from '../errors';
 import { explainMissedUpdate } from '../customers/service';
+import { AppError, notFound } from '../errors';
 import { PAGE_SIZE, toPage } from '../pagination';
 import { audit, tenantDb } from '../tenancy';
 
@@ -32,11 +32,17 @@ export async function getProduct(id: string) {
 }
 
 export async function productOptions() {
-  return tenantDb().product.findMany({ where: { archivedAt: null }, select: { id: true, name: true, sku: true, unitPrice: true }, orderBy: { name: 'asc' }, take: 500 });
+  return tenantDb().product.findMany({
+    where: { archivedAt: null },
+    select: { id: true, name: true, sku: true, unitPrice: true },
+    orderBy: { name: 'asc' },
+    take: 500,
+  });
 }
 
 function skuTaken(error: unknown): never {
-  if ((error as { code?: string }).code === 'P2002') throw new AppError('conflict', 'SKU taken.', { sku: ['Another product already has this SKU.'] });
+  if ((error as { code?: string }).code === 'P2002')
+    throw new AppError('conflict', 'SKU taken.', { sku: ['Another product already has this SKU.'] });
   throw error;
 }
 
@@ -55,7 +61,10 @@ export async function createProduct(input: ProductInput) {
 export async function updateProduct(id: string, expectedVersion: number, input: ProductInput) {
   try {
     return await tenantDb().$transaction(async (tx) => {
-      const { count } = await tx.product.updateMany({ where: { id, version: expectedVersion }, data: { ...input, version: { increment: 1 } } });
+      const { count } = await tx.product.updateMany({
+        where: { id, version: expectedVersion },
+        data: { ...input, version: { increment: 1 } },
+      });
       if (count === 0) await explainMissedUpdate(await tx.product.findFirst({ where: { id }, select: { version: true } }), 'product');
       await audit({ action: 'product.updated', targetType: 'product', targetId: id, metadata: { sku: input.sku } });
       return tx.product.findFirstOrThrow({ where: { id } });
@@ -67,7 +76,10 @@ export async function updateProduct(id: string, expectedVersion: number, input: 
 
 export async function setProductArchived(id: string, archived: boolean) {
   await tenantDb().$transaction(async (tx) => {
-    const { count } = await tx.product.updateMany({ where: { id }, data: { archivedAt: archived ? new Date() : null, version: { increment: 1 } } });
+    const { count } = await tx.product.updateMany({
+      where: { id },
+      data: { archivedAt: archived ? new Date() : null, version: { increment: 1 } },
+    });
     if (count === 0) throw notFound('product');
     await audit({ action: archived ? 'product.archived' : 'product.restored', targetType: 'product', targetId: id });
   });

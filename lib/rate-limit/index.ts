@@ -1,19 +1,29 @@
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+  type RateLimiterRes,
+} from 'rate-limiter-flexible';
+
 import { PLANS, type PlanName } from '../billing/plans';
 // eslint-disable-next-line no-restricted-imports -- the pool serves only as the counter store of rate_limits, a table with no tenant data
 import { appPool } from '../db/pool';
 import { env } from '../env';
+import { insuranceLimiter } from './insurance';
 import { createRefusalPacer, type RefusalPacer } from './pacing';
+import { isLimitRefusal } from './refused';
 
-// Per-tenant rate limits, with a lower per-key limit under them (seed 000: "rate limit per
-// tenant, not per user"). One tenant's burst spends only that tenant's budget; its 429s are
+// Per-tenant rate limits, with a lower per-key limit under them: the budget is the tenant's,
+// not the user's. One tenant's burst spends only that tenant's budget; its 429s are
 // answered from memory once the budget is gone (inMemoryBlockOnConsumed), so a flood costs the
 // shared database nothing until the window resets. Counters live in PostgreSQL (table
 // rate_limits, from a migration) or in Redis when REDIS_URL is set; if the store fails, an
 // in-memory limiter per process takes over rather than letting everything through.
 
-export type LimitScope = 'tenant' | 'key';
+/** Whose budget a decision is about: a tenant's, a key's, or (lib/rate-limit/refusals.ts) a refused caller's. */
+export type LimitScope = 'tenant' | 'key' | 'refused_key' | 'refused_address';
 const WINDOW_SECONDS = 60;
 
 export interface LimitState {
@@ -40,26 +50,35 @@ export interface TenantRateLimiter {
   readonly store: CounterStore['kind'];
 }
 
-function limitOf(scope: LimitScope, plan: PlanName): number {
+function limitOf(scope: 'tenant' | 'key', plan: PlanName): number {
   return scope === 'tenant' ? PLANS[plan].tenantRequestsPerMinute : PLANS[plan].keyRequestsPerMinute;
 }
 
-function build(store: CounterStore, scope: LimitScope, points: number): RateLimiterAbstract {
+/** A limiter of `points` per minute on `store`; its refusals are answered from memory once spent. */
+export function buildLimiter(store: CounterStore, scope: LimitScope, points: number): RateLimiterAbstract {
   // One prefix per scope, shared by every plan's limiter: a plan change keeps the tenant's count.
   const keyPrefix = `api_${scope}`;
   const common = { keyPrefix, points, duration: WINDOW_SECONDS, inMemoryBlockOnConsumed: points, inMemoryBlockDuration: WINDOW_SECONDS };
-  const insuranceLimiter = new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS });
+  const insurance = insuranceLimiter({ keyPrefix, points, duration: WINDOW_SECONDS });
   switch (store.kind) {
     case 'postgres':
-      return new RateLimiterPostgres({ ...common, storeClient: store.pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, insuranceLimiter });
+      return new RateLimiterPostgres({
+        ...common,
+        storeClient: store.pool,
+        storeType: 'pool',
+        tableName: 'rate_limits',
+        tableCreated: true,
+        clearExpiredByTimeout: false,
+        insuranceLimiter: insurance,
+      });
     case 'redis':
-      return new RateLimiterRedis({ ...common, storeClient: store.client, insuranceLimiter });
+      return new RateLimiterRedis({ ...common, storeClient: store.client, insuranceLimiter: insurance });
     case 'memory':
       return new RateLimiterMemory(common);
   }
 }
 
-const stateOf = (scope: LimitScope, limit: number, res: RateLimiterRes): LimitState => ({
+export const stateOf = (scope: LimitScope, limit: number, res: RateLimiterRes): LimitState => ({
   scope,
   limit,
   remaining: Math.max(0, limit - res.consumedPoints),
@@ -68,20 +87,20 @@ const stateOf = (scope: LimitScope, limit: number, res: RateLimiterRes): LimitSt
 
 export function createRateLimiter(store: CounterStore): TenantRateLimiter {
   const limiters = new Map<string, RateLimiterAbstract>();
-  const limiter = (scope: LimitScope, plan: PlanName) => {
+  const limiter = (scope: 'tenant' | 'key', plan: PlanName) => {
     const id = `${scope}:${plan}`;
     let found = limiters.get(id);
-    if (!found) limiters.set(id, (found = build(store, scope, limitOf(scope, plan))));
+    if (!found) limiters.set(id, (found = buildLimiter(store, scope, limitOf(scope, plan))));
     return found;
   };
 
-  async function take(scope: LimitScope, plan: PlanName, id: string): Promise<LimitDecision> {
+  async function take(scope: 'tenant' | 'key', plan: PlanName, id: string): Promise<LimitDecision> {
     const limit = limitOf(scope, plan);
     try {
       const res = await limiter(scope, plan).consume(`${scope}:${id}`);
       return { allowed: true, state: stateOf(scope, limit, res) };
     } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
+      if (!isLimitRefusal(error)) throw error;
       // A refusal from the in-memory block carries no count (consumedPoints 0): nothing remains either way.
       const state = { ...stateOf(scope, limit, error), remaining: 0 };
       return { allowed: false, state, retryAfterSeconds: state.resetSeconds };
@@ -109,7 +128,7 @@ export function createRateLimiter(store: CounterStore): TenantRateLimiter {
  * after start-up would otherwise all land on the per-process insurance limiter.
  */
 const settled = new WeakSet<Redis>();
-async function connected(client: Redis, timeoutMs = 1_000): Promise<void> {
+export async function connected(client: Redis, timeoutMs = 1_000): Promise<void> {
   // Only the first connection is waited for: once Redis has answered or failed, a later outage goes
   // straight to the insurance limiter instead of delaying every request.
   if (settled.has(client) || client.status === 'ready') return;
@@ -127,17 +146,22 @@ async function connected(client: Redis, timeoutMs = 1_000): Promise<void> {
   });
 }
 
-const globalForLimits = globalThis as unknown as { bulkheadRateLimiter?: TenantRateLimiter };
+const globalForLimits = globalThis as unknown as { bulkheadRateLimiter?: TenantRateLimiter; bulkheadCounterStore?: CounterStore };
+
+/** Where the app keeps its counters: Redis when REDIS_URL is set, PostgreSQL otherwise (one per process). */
+export function appCounterStore(): CounterStore {
+  if (!globalForLimits.bulkheadCounterStore) {
+    const url = env().REDIS_URL;
+    globalForLimits.bulkheadCounterStore = url
+      ? { kind: 'redis', client: new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) }
+      : { kind: 'postgres', pool: appPool() };
+  }
+  return globalForLimits.bulkheadCounterStore;
+}
 
 /** The app's limiter: Redis when REDIS_URL is set, PostgreSQL otherwise. */
 export function rateLimiter(): TenantRateLimiter {
-  if (!globalForLimits.bulkheadRateLimiter) {
-    const url = env().REDIS_URL;
-    const store: CounterStore = url
-      ? { kind: 'redis', client: new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) }
-      : { kind: 'postgres', pool: appPool() };
-    globalForLimits.bulkheadRateLimiter = createRateLimiter(store);
-  }
+  globalForLimits.bulkheadRateLimiter ??= createRateLimiter(appCounterStore());
   return globalForLimits.bulkheadRateLimiter;
 }
 
@@ -170,6 +194,11 @@ export function rateLimitHeaders(decision: LimitDecision): Record<string, string
 
 /** What to tell a caller who was refused. */
 export function rateLimitMessage(decision: Extract<LimitDecision, { allowed: false }>): string {
-  const who = decision.state.scope === 'tenant' ? 'this workspace' : 'this API key';
+  const { scope } = decision.state;
+  if (scope === 'refused_key' || scope === 'refused_address') {
+    const who = scope === 'refused_key' ? 'this API key' : 'your address';
+    return `Too many refused requests (401 or 403) from ${who}: at most ${decision.state.limit} per minute. Check the key and its scope, then try again in ${decision.retryAfterSeconds} s.`;
+  }
+  const who = scope === 'tenant' ? 'this workspace' : 'this API key';
   return `Too many requests for ${who}: the limit is ${decision.state.limit} per minute on this plan. Try again in ${decision.retryAfterSeconds} s.`;
 }

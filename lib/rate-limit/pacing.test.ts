@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+
 import type { LimitDecision } from './index';
-import type { Refusal } from './pacing';
-import { createRefusalPacer } from './pacing';
+import { createRefusalPacer, type Refusal } from './pacing';
 
 // The pacing of refused keys on a clock the test moves and timers the test ends: who waits, how
 // long, who finds out, and what happens past the bounds. (lib/api/limits.test.ts shows it through
@@ -14,7 +14,9 @@ const refusal = (retryAfterSeconds: number): Refusal => ({
 });
 const allowed: LimitDecision = { allowed: true, state: { scope: 'key', limit: 60, remaining: 10, resetSeconds: 30 } };
 
-function harness(options: { holdMs?: number; maxHeld?: number; maxHeldPerKey?: number; maxRemembered?: number; random?: () => number } = {}) {
+function harness(
+  options: { holdMs?: number; maxHeld?: number; maxHeldPerKey?: number; maxRemembered?: number; random?: () => number } = {},
+) {
   let clock = 1_000_000;
   const sleeps: number[] = [];
   const timers: Array<() => void> = [];
@@ -164,7 +166,11 @@ describe('refusal pacing', () => {
     void pacer.pace('a');
     void pacer.pace('a');
     advance(10_400);
-    expect(await pacer.pace('a')).toMatchObject({ allowed: false, retryAfterSeconds: 20, state: { remaining: 0, resetSeconds: 20, scope: 'key', limit: 60 } });
+    expect(await pacer.pace('a')).toMatchObject({
+      allowed: false,
+      retryAfterSeconds: 20,
+      state: { remaining: 0, resetSeconds: 20, scope: 'key', limit: 60 },
+    });
     expect(pacer.heldNow).toBe(2);
   });
 

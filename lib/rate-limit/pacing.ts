@@ -64,7 +64,15 @@ export interface RefusalPacer {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createRefusalPacer(options: PacingOptions): RefusalPacer {
-  const { holdMs, maxHeld = 1_000, maxHeldPerKey = 64, maxRemembered = 10_000, now = Date.now, sleep = defaultSleep, random = Math.random } = options;
+  const {
+    holdMs,
+    maxHeld = 1_000,
+    maxHeldPerKey = 64,
+    maxRemembered = 10_000,
+    now = Date.now,
+    sleep = defaultSleep,
+    random = Math.random,
+  } = options;
   const remembered = new Map<string, Remembered>();
   let held = 0;
 
@@ -154,7 +162,8 @@ export function createRefusalPacer(options: PacingOptions): RefusalPacer {
       const probe = entry.probe;
       entry.probe = undefined;
       if (decision && !decision.allowed) remember(keyHash, decision);
-      else if (entry.held === 0) remembered.delete(keyHash); // let through, no one waiting: pacing ends
+      else if (entry.held === 0)
+        remembered.delete(keyHash); // let through, no one waiting: pacing ends
       else entry.holdUntil = 0; // let through (or failed before the limiter): the next waiter goes
       probe?.end();
     },

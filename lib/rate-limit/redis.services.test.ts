@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
+
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import * as orders from '@/app/api/v1/orders/route';
 import { PLANS } from '@/lib/billing/plans';
 import { call, createKey } from '@/test/api';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
+
 import { createRateLimiter, rateLimiter } from '.';
 
 // The rate limiter's Redis store, against the machine's Redis (REDIS_URL, set by
@@ -32,7 +35,12 @@ describe('the Redis store', () => {
   });
 
   it('falls back to the in-memory limiter when Redis is unreachable, still refusing over the limit', async () => {
-    const dead = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+    const dead = new Redis('redis://127.0.0.1:1', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     const limiter = createRateLimiter({ kind: 'redis', client: dead });
     const tenantId = randomUUID();
     const decisions = [];
@@ -58,7 +66,10 @@ describe('the API with REDIS_URL set', () => {
     const res = await call(orders, 'GET', '/api/v1/orders', { key });
     expect(res.status).toBe(200);
     expect(Number(await redis.get(`api_tenant:tenant:${acme.id}`))).toBe(1);
-    const rows = await withClient(database.current.urls.ops, async (db) => (await db.query('SELECT count(*)::int AS n FROM rate_limits')).rows[0].n);
+    const rows = await withClient(
+      database.current.urls.ops,
+      async (db) => (await db.query('SELECT count(*)::int AS n FROM rate_limits')).rows[0].n,
+    );
     expect(rows).toBe(0);
   });
 });

@@ -1,31 +1,64 @@
 import { AppError } from '../errors';
 import { audit, tenantDb } from '../tenancy';
+import { isTimeZone } from './time-zones';
 
 export async function tenantSettings() {
-  return tenantDb().tenant.findFirstOrThrow({ select: { name: true, slug: true, timezone: true, currency: true, plan: true, region: true } });
+  return tenantDb().tenant.findFirstOrThrow({
+    select: { name: true, slug: true, timezone: true, currency: true, plan: true, region: true },
+  });
 }
 
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone } from './time-zones';
 
 /** Renames the tenant, moves it to another address, or changes its reporting time zone. */
 export async function updateTenantSettings(input: { name: string; slug: string; timezone: string }): Promise<{ slug: string }> {
-  if (!isTimeZone(input.timezone)) throw new AppError('validation_failed', 'Unknown time zone.', { timezone: ['Choose a time zone from the list.'] });
+  if (!(await isTimeZone(input.timezone)))
+    throw new AppError('validation_failed', 'Unknown time zone.', { timezone: ['Choose a time zone from the list.'] });
   try {
     return await tenantDb().$transaction(async (tx) => {
       const before = await tx.tenant.findFirstOrThrow({ select: { id: true, name: true, slug: true, timezone: true } });
       await tx.tenant.update({ where: { id: before.id }, data: input });
-      await audit({ action: 'tenant.settings_updated', targetType: 'tenant', targetId: before.id, metadata: { before: { name: before.name, slug: before.slug, timezone: before.timezone }, after: input } });
+      await audit({
+        action: 'tenant.settings_updated',
+        targetType: 'tenant',
+        targetId: before.id,
+        metadata: { before: { name: before.name, slug: before.slug, timezone: before.timezone }, after: input },
+      });
       return { slug: input.slug };
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') throw new AppError('conflict', 'Address taken.', { slug: ['This address is taken. Choose another.'] });
+    if ((error as { code?: string }).code === 'P2002')
+      throw new AppError('conflict', 'Address taken.', { slug: ['This address is taken. Choose another.'] });
     throw error;
   }
+}
+
+/** Whether members of the tenant in context must use two-factor sign-in. */
+export async function twoFactorRule(): Promise<boolean> {
+  return (await tenantDb().tenant.findFirstOrThrow({ select: { requireTwoFactor: true } })).requireTwoFactor;
+}
+
+/**
+ * Turns the rule "members must use two-factor" on or off for the tenant in context. Turning it on
+ * is refused to someone without two-factor themselves: it would lock them out of the workspace on
+ * their next request.
+ */
+export async function setTwoFactorRule(required: boolean, actor: { userTwoFactor: boolean }): Promise<void> {
+  if (required && !actor.userTwoFactor) {
+    throw new AppError(
+      'conflict',
+      'Turn on two-factor sign-in for your own account first (Your account → Two-factor sign-in): otherwise this rule would lock you out of this workspace.',
+    );
+  }
+  await tenantDb().$transaction(async (tx) => {
+    const before = await tx.tenant.findFirstOrThrow({ select: { id: true, requireTwoFactor: true } });
+    if (before.requireTwoFactor === required) return;
+    await tx.tenant.update({ where: { id: before.id }, data: { requireTwoFactor: required } });
+    await audit({
+      action: 'tenant.two_factor_rule_changed',
+      targetType: 'tenant',
+      targetId: before.id,
+      metadata: { before: before.requireTwoFactor, after: required },
+    });
+  });
 }

@@ -1,12 +1,14 @@
+import { maybeCurrentTenant, pipelined, SET_TENANT_SQL } from '@bulkhead/tenancy';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+
 import { PrismaClient } from '@/lib/db/generated/client';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, type SeededTenant } from '@/test/fixtures';
+
 import { createTenantClientFactory } from './client';
-import { tenantStorage } from './context';
-import { pipelined, SET_TENANT_SQL } from './pipeline';
+import { runInTenant } from './index';
 
 // Why tenant clients are bound to one tenant by construction, not by ambient context.
 //
@@ -37,7 +39,7 @@ class AmbientTenantPool extends pg.Pool {
   }
   // @ts-expect-error -- narrower than pg.Pool's overloads: Prisma's adapter only calls query(config).
   override async query(config: pg.QueryConfig) {
-    const tenantId = tenantStorage.getStore()?.tenantId ?? '';
+    const tenantId = maybeCurrentTenant()?.tenantId ?? '';
     const client = await this.inner.connect();
     try {
       return await pipelined(client, config, { before: [{ text: SET_TENANT_SQL, values: [tenantId] }] });
@@ -50,12 +52,12 @@ class AmbientTenantPool extends pg.Pool {
 it('a single client that reads the tenant from ambient context in the driver loses it; a bound client does not', async () => {
   const prisma = new PrismaClient({ adapter: new PrismaPg(new AmbientTenantPool(shared) as unknown as pg.Pool) });
   const ambientLookup = (tenant: SeededTenant, id: string) =>
-    tenantStorage.run({ tenantId: tenant.id, actorType: 'system', requestId: 'hazard' }, () =>
+    runInTenant({ tenantId: tenant.id, actorType: 'system', requestId: 'hazard' }, () =>
       prisma.order.findUnique({ where: { tenantId_id: { tenantId: tenant.id, id } } }),
     );
   const [forAcme, forGlobex] = await Promise.all([ambientLookup(acme, acme.orderIds[0]!), ambientLookup(globex, globex.orderIds[0]!)]);
   expect([forAcme, forGlobex]).toEqual([null, null]); // both rows exist
-  expect(await tenantStorage.run({ tenantId: acme.id, actorType: 'system', requestId: 'hazard' }, () => prisma.order.count())).toBe(0);
+  expect(await runInTenant({ tenantId: acme.id, actorType: 'system', requestId: 'hazard' }, () => prisma.order.count())).toBe(0);
   await prisma.$disconnect();
 
   // Positive control: the bound design finds both, concurrently.

@@ -1,67 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+// The app's vocabulary of a tenant context: plans, membership roles, kinds of actor. The context
+// itself (AsyncLocalStorage, runInTenant) is the isolation kit's; lib/tenancy/index.ts hands these
+// lists to it, and runInTenant refuses a context with a value outside them.
+import type { TenantContext as KitTenantContext } from '@bulkhead/tenancy';
 
-// The tenant context of one unit of work (a request, a server action, a job): who acts, in which
-// tenant, with which role. It is opened once per entry point by lib/tenancy's `runInTenant` — never
-// from a parameter a caller could get wrong — and read by the data layer, the audit helper and
-// the logger.
-//
-// AsyncLocalStorage does not flow from a layout into its pages or into streamed children in
-// Next.js, so every entry (page, server action, route handler) opens the context itself through
-// the one wrapper its kind has (lib/auth), rather than relying on an outer component.
+export { TenantContextMissingError, type Workload } from '@bulkhead/tenancy';
 
-export type MembershipRole = 'owner' | 'admin' | 'member' | 'viewer';
-export type ActorKind = 'user' | 'api_key' | 'system' | 'platform_admin';
-export type Plan = 'free' | 'pro' | 'enterprise';
-/**
- * What kind of work runs: `interactive` (a page, an action, an API request — someone is waiting)
- * or `batch` (jobs, imports, exports, tenant moves). It picks the statement timeout.
- */
-export type Workload = 'interactive' | 'batch';
+export const PLANS = ['free', 'pro', 'enterprise'] as const;
+export const MEMBERSHIP_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export const ACTOR_KINDS = ['user', 'api_key', 'system', 'platform_admin'] as const;
 
-export interface TenantContext {
-  tenantId: string;
-  /** Who acts: a user id, an API key id, or undefined for the system. */
-  actorId?: string;
-  actorType: ActorKind;
-  /** A human label for audit lines (email, key name). */
-  actorLabel?: string;
-  role?: MembershipRole;
-  /** The tenant's plan: its share of the connection pool and its statement timeout. */
-  plan?: Plan;
-  /** Interactive unless said otherwise. */
-  workload?: Workload;
-  requestId: string;
-}
+export type Plan = (typeof PLANS)[number];
+export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+export type ActorKind = (typeof ACTOR_KINDS)[number];
 
-export interface ContextStore extends TenantContext {
-  /** The open interactive transaction, so nested work joins it instead of opening another. */
-  transaction?: unknown;
-}
-
-// One store per process, not per module instance: Next.js bundles a module once per route, and the
-// tenant clients are cached process-wide (lib/tenancy/index.ts), so a client built by one route's
-// bundle must see the context another route's bundle opened.
-const globalForContext = globalThis as unknown as { bulkheadTenantStorage?: AsyncLocalStorage<ContextStore> };
-export const tenantStorage = (globalForContext.bulkheadTenantStorage ??= new AsyncLocalStorage<ContextStore>());
-
-export class TenantContextMissingError extends Error {
-  constructor(what = 'tenant data') {
-    super(
-      `No tenant context: ${what} can only be used inside runInTenant() — open it in the entry point ` +
-        `(tenantPage / tenantAction / tenantRoute) from the authenticated session, never from user input.`,
-    );
-    this.name = 'TenantContextMissingError';
-  }
-}
-
-/** The current tenant context; throws when there is none. */
-export function currentTenant(): TenantContext {
-  const store = tenantStorage.getStore();
-  if (!store) throw new TenantContextMissingError();
-  return store;
-}
-
-/** The current tenant context, or undefined outside one (for logging). */
-export function maybeCurrentTenant(): TenantContext | undefined {
-  return tenantStorage.getStore();
-}
+export type TenantContext = KitTenantContext<Plan, MembershipRole, ActorKind>;

@@ -1,7 +1,10 @@
+import { busyMessage, statementTimeoutMessage } from '@bulkhead/tenancy';
+
 import { AppError } from '../errors';
 
-// The two ways the shared pool says no. Both are AppErrors, so route handlers render them as
-// problem+json (503) and server actions as a form message, like every other refusal.
+// The two ways the shared pool says no, as the app's own AppErrors: route handlers render them as
+// problem+json (503) and server actions as a form message, like every other refusal. The kit
+// raises its own TenantBusyError / StatementTimeoutError; lib/tenancy/index.ts maps them to these.
 
 /**
  * The tenant already holds as many of the app's connections as its plan allows, and this piece
@@ -16,12 +19,7 @@ export class TenantBusyError extends AppError {
     readonly waitedMs: number,
     reason: 'waited' | 'queue_full' = 'waited',
   ) {
-    super(
-      'tenant_busy',
-      reason === 'queue_full'
-        ? `Your workspace has too much work queued right now (it runs ${share} database operation${share === 1 ? '' : 's'} at a time on its plan). Nothing was changed; try again in a few seconds.`
-        : `Your workspace is already running ${share} database operation${share === 1 ? '' : 's'} at once, the most its plan allows, and this one waited ${formatSeconds(waitedMs)} for a turn. Nothing was changed; try again in a few seconds.`,
-    );
+    super('tenant_busy', busyMessage(share, waitedMs, reason));
     this.name = 'TenantBusyError';
     this.retryAfterSeconds = Math.max(1, Math.ceil(waitedMs / 1000));
   }
@@ -38,15 +36,8 @@ export class StatementTimeoutError extends AppError {
     readonly workload: 'interactive' | 'batch',
     options?: { cause?: unknown },
   ) {
-    super(
-      'statement_timeout',
-      `A database query took longer than the ${formatSeconds(limitMs)} your ${plan} plan allows, and was stopped. Nothing was changed. Narrow the request (a shorter date range, a smaller page) or try again later.`,
-    );
+    super('statement_timeout', statementTimeoutMessage(limitMs, plan));
     this.name = 'StatementTimeoutError';
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
-}
-
-function formatSeconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { setupTestDatabase } from '@/test/db';
 import { withClient } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
+
 import type { TenantClient } from './client';
 import type { TenantDbMode } from './tenant-pool';
 
@@ -44,14 +46,25 @@ beforeAll(async () => {
          CROSS JOIN LATERAL generate_series(1, 2 + t.n % 9) i
          JOIN LATERAL (SELECT id FROM customers WHERE tenant_id = t.id ORDER BY id OFFSET (i % (1 + t.n % 3)) LIMIT 1) c ON true`,
     );
-    const { rows: tenantRows } = await db.query<{ id: string; n: number }>(`SELECT id, substr(slug, 8)::int AS n FROM tenants WHERE slug LIKE 'hammer-%'`);
+    const { rows: tenantRows } = await db.query<{ id: string; n: number }>(
+      `SELECT id, substr(slug, 8)::int AS n FROM tenants WHERE slug LIKE 'hammer-%'`,
+    );
     const byId = new Map<string, Expected>();
     for (const row of tenantRows) {
-      const expected: Expected = { tenantId: row.id, plan: PLANS[row.n % 3]!, orders: new Map(), orderIds: [], ordersByCustomer: new Map(), sum: 0 };
+      const expected: Expected = {
+        tenantId: row.id,
+        plan: PLANS[row.n % 3]!,
+        orders: new Map(),
+        orderIds: [],
+        ordersByCustomer: new Map(),
+        sum: 0,
+      };
       byId.set(row.id, expected);
       tenants.push(expected);
     }
-    const { rows } = await db.query<{ id: string; tenant_id: string; total: number; customer_id: string }>(`SELECT id, tenant_id, total, customer_id FROM orders`);
+    const { rows } = await db.query<{ id: string; tenant_id: string; total: number; customer_id: string }>(
+      `SELECT id, tenant_id, total, customer_id FROM orders`,
+    );
     for (const row of rows) {
       const expected = byId.get(row.tenant_id)!;
       expected.orders.set(row.id, { total: row.total, customerId: row.customer_id });
@@ -85,35 +98,50 @@ async function hammer(mode: TenantDbMode, operations: number) {
       done++;
       const tenant = pick(tenants);
       const kind = Math.random();
-      await clients.as(tenant.tenantId, async (db) => {
-        if (kind < 0.5) {
-          // findUnique: the call Prisma batches across concurrent callers in the same tick.
-          const id = pick(tenant.orderIds);
-          const order = await db.order.findUnique({ where: db.$key(id) });
-          if (!order) return fail('empty', `findUnique ${id} of ${tenant.tenantId} returned null`);
-          if (order.tenantId !== tenant.tenantId || order.total !== tenant.orders.get(id)!.total) fail('mismatch', `findUnique ${id}: got tenant ${order.tenantId}`);
-        } else if (kind < 0.7) {
-          const customerId = pick([...tenant.ordersByCustomer.keys()]);
-          const orders = await db.order.findMany({ where: { customerId }, select: { id: true } });
-          if (orders.length === 0) return fail('empty', `findMany for customer ${customerId} returned nothing`);
-          if (!sameIds(orders.map((o) => o.id), tenant.ordersByCustomer.get(customerId)!)) fail('mismatch', `findMany for customer ${customerId}`);
-        } else if (kind < 0.85) {
-          const count = await db.order.count();
-          if (count !== tenant.orderIds.length) fail(count === 0 ? 'empty' : 'mismatch', `count ${count} ≠ ${tenant.orderIds.length}`);
-        } else if (kind < 0.95) {
-          const [row] = await db.$queryRaw<{ sum: number }[]>`SELECT sum(total)::int AS sum FROM orders`;
-          if (row?.sum !== tenant.sum) fail(row?.sum ? 'mismatch' : 'empty', `raw sum ${row?.sum} ≠ ${tenant.sum}`);
-        } else if (kind < 0.975) {
-          // The batch form: several operations of one tenant on one leased slot.
-          const id = pick(tenant.orderIds);
-          const [order, count] = await (db as TenantClient).$transaction([db.order.findUnique({ where: db.$key(id) }), db.order.count()]);
-          if (!order || count !== tenant.orderIds.length) return fail(!order || count === 0 ? 'empty' : 'mismatch', `batch saw ${order?.id} and ${count}`);
-          if (order.tenantId !== tenant.tenantId) fail('mismatch', `batch findUnique ${id}: got tenant ${order.tenantId}`);
-        } else {
-          const [count, first] = await db.$transaction(async (tx) => [await tx.order.count(), await tx.order.findFirst({ orderBy: { number: 'asc' } })] as const);
-          if (count !== tenant.orderIds.length || first?.tenantId !== tenant.tenantId) fail(count === 0 ? 'empty' : 'mismatch', `transaction saw ${count} orders`);
-        }
-      }, { plan: tenant.plan });
+      await clients.as(
+        tenant.tenantId,
+        async (db) => {
+          if (kind < 0.5) {
+            // findUnique: the call Prisma batches across concurrent callers in the same tick.
+            const id = pick(tenant.orderIds);
+            const order = await db.order.findUnique({ where: db.$key(id) });
+            if (!order) return fail('empty', `findUnique ${id} of ${tenant.tenantId} returned null`);
+            if (order.tenantId !== tenant.tenantId || order.total !== tenant.orders.get(id)!.total)
+              fail('mismatch', `findUnique ${id}: got tenant ${order.tenantId}`);
+          } else if (kind < 0.7) {
+            const customerId = pick([...tenant.ordersByCustomer.keys()]);
+            const orders = await db.order.findMany({ where: { customerId }, select: { id: true } });
+            if (orders.length === 0) return fail('empty', `findMany for customer ${customerId} returned nothing`);
+            if (
+              !sameIds(
+                orders.map((o) => o.id),
+                tenant.ordersByCustomer.get(customerId)!,
+              )
+            )
+              fail('mismatch', `findMany for customer ${customerId}`);
+          } else if (kind < 0.85) {
+            const count = await db.order.count();
+            if (count !== tenant.orderIds.length) fail(count === 0 ? 'empty' : 'mismatch', `count ${count} ≠ ${tenant.orderIds.length}`);
+          } else if (kind < 0.95) {
+            const [row] = await db.$queryRaw<{ sum: number }[]>`SELECT sum(total)::int AS sum FROM orders`;
+            if (row?.sum !== tenant.sum) fail(row?.sum ? 'mismatch' : 'empty', `raw sum ${row?.sum} ≠ ${tenant.sum}`);
+          } else if (kind < 0.975) {
+            // The batch form: several operations of one tenant on one leased slot.
+            const id = pick(tenant.orderIds);
+            const [order, count] = await (db as TenantClient).$transaction([db.order.findUnique({ where: db.$key(id) }), db.order.count()]);
+            if (!order || count !== tenant.orderIds.length)
+              return fail(!order || count === 0 ? 'empty' : 'mismatch', `batch saw ${order?.id} and ${count}`);
+            if (order.tenantId !== tenant.tenantId) fail('mismatch', `batch findUnique ${id}: got tenant ${order.tenantId}`);
+          } else {
+            const [count, first] = await db.$transaction(
+              async (tx) => [await tx.order.count(), await tx.order.findFirst({ orderBy: { number: 'asc' } })] as const,
+            );
+            if (count !== tenant.orderIds.length || first?.tenantId !== tenant.tenantId)
+              fail(count === 0 ? 'empty' : 'mismatch', `transaction saw ${count} orders`);
+          }
+        },
+        { plan: tenant.plan },
+      );
     }
   };
 

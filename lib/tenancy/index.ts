@@ -1,57 +1,82 @@
-// The isolation core's public face. Entry points open a context with runInTenant(); everything
-// below them calls tenantDb() and never sees a tenant id.
-import { randomUUID } from 'node:crypto';
+// The app's binding of the isolation kit (@bulkhead/tenancy): Bulkhead's generated client, its
+// plans, roles and policy go in; the functions the app calls come out. Entry points open a context
+// with runInTenant(); everything below them calls tenantDb() and never sees a tenant id.
+import {
+  createTenancy,
+  ownRow,
+  related,
+  type TenantClient as KitTenantClient,
+  type TenantTransaction as KitTenantTransaction,
+} from '@bulkhead/tenancy';
+
+import { Prisma, PrismaClient } from '../db/generated/client';
 import { appPool, beforeAppPoolCloses } from '../db/pool';
 import { env } from '../env';
-import { createTenantClientFactory, tenantDbFrom, type TenantClient, type TenantClientFactory, type TenantTransaction } from './client';
-import { tenantStorage, type TenantContext } from './context';
-import { assertTenantId } from './tenant-pool';
+import { ACTOR_KINDS, MEMBERSHIP_ROLES, PLANS } from './context';
+import { StatementTimeoutError, TenantBusyError } from './errors';
 
 export { audit, type AuditEventInput } from './audit';
-export { currentTenant, maybeCurrentTenant, TenantContextMissingError, type TenantContext, type MembershipRole } from './context';
-export { CrossTenantArgumentError } from './scope';
-export type { TenantClient, TenantTransaction };
+export { TenantContextMissingError, type MembershipRole, type TenantContext } from './context';
+export { CrossTenantArgumentError } from '@bulkhead/tenancy';
 
-const globalForTenancy = globalThis as unknown as { bulkheadTenantClients?: TenantClientFactory };
+/** Shares and timeouts when nothing overrides them (lib/env.ts has the same defaults). */
+export const DEFAULT_POLICY = {
+  shares: { free: 2, pro: 4, enterprise: 8 },
+  statementTimeoutMs: {
+    interactive: { free: 5_000, pro: 15_000, enterprise: 60_000 },
+    batch: { free: 300_000, pro: 900_000, enterprise: 3_600_000 },
+  },
+};
 
-function appFactory(): TenantClientFactory {
-  if (globalForTenancy.bulkheadTenantClients) return globalForTenancy.bulkheadTenantClients;
-  const settings = env();
-  const factory = createTenantClientFactory({
-    pool: appPool(),
-    mode: settings.TENANT_DB_MODE,
-    slots: Math.max(1, settings.DATABASE_POOL_SIZE - settings.DATABASE_POOL_RESERVED),
-    queueWaitMs: settings.TENANT_QUEUE_WAIT_MS,
-    policy: {
-      shares: settings.TENANT_POOL_SHARES,
-      statementTimeoutMs: { interactive: settings.TENANT_STATEMENT_TIMEOUT_MS, batch: settings.TENANT_BATCH_STATEMENT_TIMEOUT_MS },
-    },
-  });
-  // Closing the pool (tests, shutdown) closes the slots first; the next use builds a new factory.
-  beforeAppPoolCloses(() => {
-    factory.close();
-    if (globalForTenancy.bulkheadTenantClients === factory) globalForTenancy.bulkheadTenantClients = undefined;
-  });
-  globalForTenancy.bulkheadTenantClients = factory;
-  return factory;
-}
+export const tenancy = createTenancy({
+  PrismaClient,
+  Prisma,
+  // Global models a tenant may see: its own tenant row, and the users who are its members.
+  globalModels: {
+    Tenant: ownRow('id'),
+    User: related((tenantId) => ({ memberships: { some: { tenantId } } })),
+  },
+  // The runtime role may not read these columns at all (column grants): never ask for them.
+  clientOptions: { omit: { user: { passwordHash: true, sessionVersion: true } } },
+  plans: PLANS,
+  roles: MEMBERSHIP_ROLES,
+  actors: ACTOR_KINDS,
+  policy: DEFAULT_POLICY,
+  // The kit's refusals become the app's AppErrors: a 503 problem+json, a form message.
+  errors: {
+    busy: (error) => new TenantBusyError(error.share, error.waitedMs, error.reason),
+    statementTimeout: (error) => new StatementTimeoutError(error.limitMs, error.plan, error.workload, { cause: error.cause }),
+  },
+  connect: () => {
+    const settings = env();
+    // Closing the pool (tests, shutdown) closes the slots first; the next use builds new ones.
+    beforeAppPoolCloses(() => tenancy.closeClients());
+    return {
+      pool: appPool(),
+      mode: settings.TENANT_DB_MODE,
+      slots: Math.max(1, settings.DATABASE_POOL_SIZE - settings.DATABASE_POOL_RESERVED),
+      queueWaitMs: settings.TENANT_QUEUE_WAIT_MS,
+      policy: {
+        shares: settings.TENANT_POOL_SHARES,
+        statementTimeoutMs: { interactive: settings.TENANT_STATEMENT_TIMEOUT_MS, batch: settings.TENANT_BATCH_STATEMENT_TIMEOUT_MS },
+      },
+    };
+  },
+});
+
+export type TenantClient = KitTenantClient<PrismaClient>;
+export type TenantTransaction = KitTenantTransaction<PrismaClient>;
 
 /** The database, as the tenant in context sees it. Throws outside a tenant context. */
-export function tenantDb(): TenantClient | TenantTransaction {
-  return tenantDbFrom(appFactory());
-}
+export const tenantDb = tenancy.tenantDb;
 
 /**
  * Runs `work` as `context`. Call it once per entry point, with a context built from the
  * authenticated session (lib/auth does), never from request input.
  */
-export async function runInTenant<T>(context: Omit<TenantContext, 'requestId'> & { requestId?: string }, work: () => Promise<T>): Promise<T> {
-  assertTenantId(context.tenantId);
-  const outer = tenantStorage.getStore();
-  if (outer && outer.tenantId !== context.tenantId) {
-    throw new Error('runInTenant(): a tenant context cannot be nested inside another tenant’s context.');
-  }
-  // Nested for the same tenant inside an open transaction: keep joining it (a second slot would
-  // be waited for while the first is held — with a share of one, a self-deadlock).
-  return tenantStorage.run({ ...context, transaction: outer?.transaction, requestId: context.requestId ?? outer?.requestId ?? randomUUID() }, work);
-}
+export const runInTenant = tenancy.runInTenant;
+
+/** The current tenant context; throws when there is none. */
+export const currentTenant = tenancy.currentTenant;
+/** The current tenant context, or undefined outside one (for logging). */
+export const maybeCurrentTenant = tenancy.maybeCurrentTenant;

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createOpsClient, type OpsClient } from '@/lib/db/privileged';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
-import type { TenantDbMode } from './tenant-pool';
-import { CrossTenantArgumentError } from './scope';
-import { TenantContextMissingError } from './context';
-import { tenantDbFrom } from './client';
+
 import { audit } from './audit';
+import { tenantDbFrom } from './client';
+import { TenantContextMissingError } from './context';
 import { runInTenant } from './index';
+import { CrossTenantArgumentError } from './scope';
+import type { TenantDbMode } from './tenant-pool';
 
 // The isolation core, operation kind by operation kind, as the runtime role. Every negative case
 // (tenant A reaching for B) sits next to its positive control (A on its own data), and "nothing
@@ -55,7 +57,9 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
       await withClient(database.current.urls.app, async (db) => {
         expect((await db.query('SELECT count(*)::int AS n FROM customers')).rows[0].n).toBe(0);
         expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
-        await expect(db.query(`INSERT INTO customers (tenant_id, name, email) VALUES ($1, 'x', 'x@x.test')`, [acme.id])).rejects.toMatchObject({ code: '42501' });
+        await expect(
+          db.query(`INSERT INTO customers (tenant_id, name, email) VALUES ($1, 'x', 'x@x.test')`, [acme.id]),
+        ).rejects.toMatchObject({ code: '42501' });
         // positive control: the same role, inside a tenant, sees that tenant's rows
         await db.query('BEGIN');
         await db.query(`SELECT set_config('app.tenant_id', $1, true)`, [acme.id]);
@@ -98,7 +102,9 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
 
     it('an explicit filter naming another tenant is refused, not silently rewritten', async () => {
       await expect(asAcme((db) => db.customer.findMany({ where: { tenantId: globex.id } }))).rejects.toThrow(CrossTenantArgumentError);
-      await expect(asAcme((db) => db.customer.findMany({ where: { tenantId: { in: [acme.id, globex.id] } } }))).rejects.toThrow(CrossTenantArgumentError);
+      await expect(asAcme((db) => db.customer.findMany({ where: { tenantId: { in: [acme.id, globex.id] } } }))).rejects.toThrow(
+        CrossTenantArgumentError,
+      );
       expect(await asAcme((db) => db.customer.count({ where: { tenantId: acme.id } }))).toBe(acme.customerIds.length);
     });
 
@@ -123,7 +129,9 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
       const rows = await asAcme((db) => db.$queryRaw<{ notes: string }[]>`SELECT notes FROM customers`);
       expect(rows).toHaveLength(acme.customerIds.length);
       expect(rows.every((r) => r.notes === acme.canary)).toBe(true);
-      await expect(asAcme(async (db) => (db as unknown as { $queryRawUnsafe(sql: string): Promise<unknown> }).$queryRawUnsafe('SELECT 1'))).rejects.toThrow(/not available on a tenant client/);
+      await expect(
+        asAcme(async (db) => (db as unknown as { $queryRawUnsafe(sql: string): Promise<unknown> }).$queryRawUnsafe('SELECT 1')),
+      ).rejects.toThrow(/not available on a tenant client/);
     });
   });
 
@@ -134,14 +142,25 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
       await expectGlobexCustomerUntouched(() =>
         asAcme((db) => db.customer.create({ data: { tenantId: globex.id, name: 'Intruder', email: 'x@globex.test' } })),
       );
-      await expect(asAcme((db) => db.customer.create({ data: { tenantId: globex.id, name: 'Intruder', email: 'x@globex.test' } }))).rejects.toThrow(CrossTenantArgumentError);
+      await expect(
+        asAcme((db) => db.customer.create({ data: { tenantId: globex.id, name: 'Intruder', email: 'x@globex.test' } })),
+      ).rejects.toThrow(CrossTenantArgumentError);
     });
 
     it('createMany writes every row to the tenant in context', async () => {
-      const result = await asAcme((db) => db.product.createMany({ data: [{ sku: 'cm-1', name: 'A', unitPrice: 1 }, { sku: 'cm-2', name: 'B', unitPrice: 2 }] }));
+      const result = await asAcme((db) =>
+        db.product.createMany({
+          data: [
+            { sku: 'cm-1', name: 'A', unitPrice: 1 },
+            { sku: 'cm-2', name: 'B', unitPrice: 2 },
+          ],
+        }),
+      );
       expect(result.count).toBe(2);
       expect(await ops.product.count({ where: { tenantId: acme.id, sku: { startsWith: 'cm-' } } })).toBe(2);
-      await expect(asAcme((db) => db.product.createMany({ data: [{ tenantId: globex.id, sku: 'cm-x', name: 'X', unitPrice: 1 }] }))).rejects.toThrow(CrossTenantArgumentError);
+      await expect(
+        asAcme((db) => db.product.createMany({ data: [{ tenantId: globex.id, sku: 'cm-x', name: 'X', unitPrice: 1 }] })),
+      ).rejects.toThrow(CrossTenantArgumentError);
       expect(await ops.product.count({ where: { tenantId: globex.id, sku: 'cm-x' } })).toBe(0);
     });
 
@@ -149,9 +168,15 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
       const renamed = await asAcme((db) => db.customer.update({ where: db.$key(acme.customerIds[1]!), data: { name: 'Renamed' } }));
       expect(renamed.name).toBe('Renamed');
       await expectGlobexCustomerUntouched(async () => {
-        await expect(asAcme((db) => db.customer.update({ where: db.$key(globex.customerIds[0]!), data: { notes: 'pwned' } }))).rejects.toMatchObject({ code: 'P2025' });
-        await expect(asAcme((db) => db.customer.delete({ where: db.$key(globex.customerIds[0]!) }))).rejects.toMatchObject({ code: 'P2025' });
-        expect(await asAcme((db) => db.customer.updateMany({ where: { id: globex.customerIds[0] }, data: { notes: 'pwned' } }))).toEqual({ count: 0 });
+        await expect(
+          asAcme((db) => db.customer.update({ where: db.$key(globex.customerIds[0]!), data: { notes: 'pwned' } })),
+        ).rejects.toMatchObject({ code: 'P2025' });
+        await expect(asAcme((db) => db.customer.delete({ where: db.$key(globex.customerIds[0]!) }))).rejects.toMatchObject({
+          code: 'P2025',
+        });
+        expect(await asAcme((db) => db.customer.updateMany({ where: { id: globex.customerIds[0] }, data: { notes: 'pwned' } }))).toEqual({
+          count: 0,
+        });
         expect(await asAcme((db) => db.customer.deleteMany({ where: { id: { in: globex.customerIds } } }))).toEqual({ count: 0 });
       });
     });
@@ -166,35 +191,77 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
     });
 
     it('upsert creates in the tenant in context and cannot reach another tenant’s row', async () => {
-      const created = await asAcme((db) => db.product.upsert({ where: { tenantId_sku: { tenantId: acme.id, sku: 'up-1' } }, create: { sku: 'up-1', name: 'Up', unitPrice: 5 }, update: { unitPrice: 6 } }));
+      const created = await asAcme((db) =>
+        db.product.upsert({
+          where: { tenantId_sku: { tenantId: acme.id, sku: 'up-1' } },
+          create: { sku: 'up-1', name: 'Up', unitPrice: 5 },
+          update: { unitPrice: 6 },
+        }),
+      );
       expect(created.tenantId).toBe(acme.id);
       await expect(
-        asAcme((db) => db.product.upsert({ where: { tenantId_sku: { tenantId: globex.id, sku: `${globex.canary}-SKU-0` } }, create: { sku: 'x', name: 'x', unitPrice: 1 }, update: { name: 'pwned' } })),
+        asAcme((db) =>
+          db.product.upsert({
+            where: { tenantId_sku: { tenantId: globex.id, sku: `${globex.canary}-SKU-0` } },
+            create: { sku: 'x', name: 'x', unitPrice: 1 },
+            update: { name: 'pwned' },
+          }),
+        ),
       ).rejects.toThrow(CrossTenantArgumentError);
-      expect((await ops.product.findFirstOrThrow({ where: { tenantId: globex.id, sku: `${globex.canary}-SKU-0` } })).name).toBe('Product 0');
+      expect((await ops.product.findFirstOrThrow({ where: { tenantId: globex.id, sku: `${globex.canary}-SKU-0` } })).name).toBe(
+        'Product 0',
+      );
     });
 
     it('another tenant’s user cannot be pulled in through memberships, nor their password hash read', async () => {
       // The path the isolation audit found: attach B's user to A, then read or change them as a "member".
-      await expect(asAcme((db) => db.$executeRaw`INSERT INTO memberships (user_id, role) VALUES (${globex.userId}::uuid, 'viewer')`)).rejects.toThrow(/permission denied/);
-      await expect(asAcme((db) => db.$executeRaw`UPDATE memberships SET user_id = ${globex.userId}::uuid`)).rejects.toThrow(/permission denied/);
+      await expect(
+        asAcme((db) => db.$executeRaw`INSERT INTO memberships (user_id, role) VALUES (${globex.userId}::uuid, 'viewer')`),
+      ).rejects.toThrow(/permission denied/);
+      await expect(asAcme((db) => db.$executeRaw`UPDATE memberships SET user_id = ${globex.userId}::uuid`)).rejects.toThrow(
+        /permission denied/,
+      );
       await expect(asAcme((db) => db.$queryRaw`SELECT password_hash FROM users`)).rejects.toThrow(/permission denied/);
       expect(await asAcme((db) => db.user.updateMany({ where: { id: globex.userId }, data: { name: 'pwned' } }))).toEqual({ count: 0 });
       // positive control: the app may still change a member's role and a member's name
-      expect(await asAcme((db) => db.membership.updateMany({ where: { userId: acme.userId }, data: { role: 'owner' } }))).toEqual({ count: 1 });
-      expect(await asAcme((db) => db.user.updateMany({ where: { id: acme.userId }, data: { name: 'Owner of acme' } }))).toEqual({ count: 1 });
+      expect(await asAcme((db) => db.membership.updateMany({ where: { userId: acme.userId }, data: { role: 'owner' } }))).toEqual({
+        count: 1,
+      });
+      expect(await asAcme((db) => db.user.updateMany({ where: { id: acme.userId }, data: { name: 'Owner of acme' } }))).toEqual({
+        count: 1,
+      });
       expect((await ops.user.findUniqueOrThrow({ where: { id: globex.userId } })).name).toBe('Owner of globex');
     });
 
     it('a nested connect or a foreign key to another tenant’s row is refused', async () => {
       const ownOrder = await asAcme((db) => db.order.create({ data: { number: 5001, customerId: acme.customerIds[0]!, currency: 'USD' } }));
       expect(ownOrder.tenantId).toBe(acme.id);
-      await expect(asAcme((db) => db.order.create({ data: { number: 5002, customerId: globex.customerIds[0]!, currency: 'USD' } }))).rejects.toMatchObject({ code: 'P2003' });
       await expect(
-        asAcme((db) => db.order.create({ data: { number: 5003, currency: 'USD', tenant: { connect: { id: acme.id } }, customer: { connect: { tenantId_id: { tenantId: globex.id, id: globex.customerIds[0]! } } } } })),
+        asAcme((db) => db.order.create({ data: { number: 5002, customerId: globex.customerIds[0]!, currency: 'USD' } })),
+      ).rejects.toMatchObject({ code: 'P2003' });
+      await expect(
+        asAcme((db) =>
+          db.order.create({
+            data: {
+              number: 5003,
+              currency: 'USD',
+              tenant: { connect: { id: acme.id } },
+              customer: { connect: { tenantId_id: { tenantId: globex.id, id: globex.customerIds[0]! } } },
+            },
+          }),
+        ),
       ).rejects.toThrow(CrossTenantArgumentError);
       await expect(
-        asAcme((db) => db.order.create({ data: { number: 5004, currency: 'USD', tenant: { connect: { id: globex.id } }, customer: { connect: { tenantId_id: { tenantId: acme.id, id: acme.customerIds[0]! } } } } })),
+        asAcme((db) =>
+          db.order.create({
+            data: {
+              number: 5004,
+              currency: 'USD',
+              tenant: { connect: { id: globex.id } },
+              customer: { connect: { tenantId_id: { tenantId: acme.id, id: acme.customerIds[0]! } } },
+            },
+          }),
+        ),
       ).rejects.toThrow();
       expect(await ops.order.count({ where: { number: { in: [5002, 5003, 5004] } } })).toBe(0);
     });
@@ -220,10 +287,17 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
 
     it('a batch transaction is all or nothing', async () => {
       await expect(
-        asAcme((db) => db.$transaction([db.product.create({ data: { sku: 'batch-1', name: 'B', unitPrice: 1 } }), db.product.create({ data: { sku: 'batch-1', name: 'dup', unitPrice: 1 } })])),
+        asAcme((db) =>
+          db.$transaction([
+            db.product.create({ data: { sku: 'batch-1', name: 'B', unitPrice: 1 } }),
+            db.product.create({ data: { sku: 'batch-1', name: 'dup', unitPrice: 1 } }),
+          ]),
+        ),
       ).rejects.toMatchObject({ code: 'P2002' });
       expect(await ops.product.count({ where: { sku: 'batch-1' } })).toBe(0);
-      const [a, b] = await asAcme((db) => db.$transaction([db.product.create({ data: { sku: 'batch-2', name: 'B', unitPrice: 1 } }), db.customer.count()]));
+      const [a, b] = await asAcme((db) =>
+        db.$transaction([db.product.create({ data: { sku: 'batch-2', name: 'B', unitPrice: 1 } }), db.customer.count()]),
+      );
       expect(a.tenantId).toBe(acme.id);
       expect(b).toBeGreaterThan(0);
     });
@@ -252,28 +326,45 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
 
   describe('context', () => {
     it('a tenant context cannot be nested inside another tenant’s', async () => {
-      await expect(runInTenant({ tenantId: acme.id, actorType: 'system' }, () => runInTenant({ tenantId: globex.id, actorType: 'system' }, async () => 1))).rejects.toThrow(/cannot be nested/);
-      expect(await runInTenant({ tenantId: acme.id, actorType: 'system' }, () => runInTenant({ tenantId: acme.id, actorType: 'system' }, async () => 1))).toBe(1);
+      await expect(
+        runInTenant({ tenantId: acme.id, actorType: 'system' }, () =>
+          runInTenant({ tenantId: globex.id, actorType: 'system' }, async () => 1),
+        ),
+      ).rejects.toThrow(/cannot be nested/);
+      expect(
+        await runInTenant({ tenantId: acme.id, actorType: 'system' }, () =>
+          runInTenant({ tenantId: acme.id, actorType: 'system' }, async () => 1),
+        ),
+      ).toBe(1);
     });
 
     it('audit() writes inside the transaction of the change, with the actor from the context', async () => {
       await expect(clients.as(acme.id, () => audit({ action: 'customer.viewed' }))).rejects.toThrow(/inside db.\$transaction/);
       await clients.as(
         acme.id,
-        (db) => db.$transaction(async (tx) => {
-          await tx.customer.update({ where: tx.$key(acme.customerIds[2]!), data: { name: 'Audited' } });
-          await audit({ action: 'customer.updated', targetType: 'customer', targetId: acme.customerIds[2] });
-        }),
+        (db) =>
+          db.$transaction(async (tx) => {
+            await tx.customer.update({ where: tx.$key(acme.customerIds[2]!), data: { name: 'Audited' } });
+            await audit({ action: 'customer.updated', targetType: 'customer', targetId: acme.customerIds[2] });
+          }),
         { actorId: acme.userId, actorLabel: 'owner@acme.test', requestId: 'req-1' },
       );
       const events = await ops.auditEvent.findMany({ where: { action: 'customer.updated' } });
       expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ tenantId: acme.id, actorId: acme.userId, actorLabel: 'owner@acme.test', requestId: 'req-1', targetId: acme.customerIds[2] });
+      expect(events[0]).toMatchObject({
+        tenantId: acme.id,
+        actorId: acme.userId,
+        actorLabel: 'owner@acme.test',
+        requestId: 'req-1',
+        targetId: acme.customerIds[2],
+      });
       await clients
-        .as(acme.id, (db) => db.$transaction(async () => {
-          await audit({ action: 'customer.rolled_back' });
-          throw new Error('undo');
-        }))
+        .as(acme.id, (db) =>
+          db.$transaction(async () => {
+            await audit({ action: 'customer.rolled_back' });
+            throw new Error('undo');
+          }),
+        )
         .catch(() => undefined);
       expect(await ops.auditEvent.count({ where: { action: 'customer.rolled_back' } })).toBe(0);
     });

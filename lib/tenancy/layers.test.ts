@@ -1,10 +1,12 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { PrismaClient } from '@/lib/db/generated/client';
 import { createOpsClient, type OpsClient } from '@/lib/db/privileged';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, type SeededTenant } from '@/test/fixtures';
+
 import { tenantScope } from './scope';
 import { TenantBoundPool, type TenantDbMode } from './tenant-pool';
 
@@ -30,7 +32,8 @@ afterAll(async () => {
   await appPool.end();
 });
 
-const globexNotes = () => ops.customer.findMany({ where: { tenantId: globex.id }, select: { id: true, notes: true }, orderBy: { id: 'asc' } });
+const globexNotes = () =>
+  ops.customer.findMany({ where: { tenantId: globex.id }, select: { id: true, notes: true }, orderBy: { id: 'asc' } });
 
 describe.each<TenantDbMode>(['pipelined', 'transaction'])('layer (a) alone, %s mode: row-level security through the bound pool', (mode) => {
   const rlsOnly = () => new PrismaClient({ adapter: new PrismaPg(new TenantBoundPool(appPool, acme.id, mode) as unknown as pg.Pool) });
@@ -63,7 +66,9 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('layer (a) alone, %s m
     const db = rlsOnly();
     await db.customer.count();
     await db.$transaction(async (tx) => tx.customer.count());
-    const { rows } = await appPool.query(`SELECT coalesce(current_setting('app.tenant_id', true), '') AS t, (SELECT count(*)::int FROM customers) AS n`);
+    const { rows } = await appPool.query(
+      `SELECT coalesce(current_setting('app.tenant_id', true), '') AS t, (SELECT count(*)::int FROM customers) AS n`,
+    );
     expect(rows[0]).toEqual({ t: '', n: 0 });
   });
 });
@@ -84,8 +89,12 @@ describe('layer (b) alone: the scope extension on a role that bypasses row-level
     const before = await globexNotes();
     const updated = await db.customer.updateMany({ data: { company: 'Scoped' } });
     expect(updated.count).toBe(rows.length);
-    await expect(db.customer.delete({ where: { tenantId_id: { tenantId: acme.id, id: globex.customerIds[0]! } } })).rejects.toMatchObject({ code: 'P2025' });
-    await expect(db.customer.create({ data: { tenantId: globex.id, name: 'x', email: 'x@globex.test' } })).rejects.toThrow(/not the tenant in context/);
+    await expect(db.customer.delete({ where: { tenantId_id: { tenantId: acme.id, id: globex.customerIds[0]! } } })).rejects.toMatchObject({
+      code: 'P2025',
+    });
+    await expect(db.customer.create({ data: { tenantId: globex.id, name: 'x', email: 'x@globex.test' } })).rejects.toThrow(
+      /not the tenant in context/,
+    );
     const created = await db.customer.create({ data: { name: 'Scoped', email: 'scoped@acme.test' } as never });
     expect(created.tenantId).toBe(acme.id);
     expect(await globexNotes()).toEqual(before);

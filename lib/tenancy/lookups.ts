@@ -1,4 +1,5 @@
-import type pg from 'pg';
+import { definerGateway } from '@bulkhead/tenancy';
+
 import { appPool } from '../db/pool';
 import type { MembershipRole } from './context';
 
@@ -11,6 +12,10 @@ export interface ResolvedMembership {
   role: MembershipRole;
   plan: 'free' | 'pro' | 'enterprise';
   status: 'active' | 'suspended' | 'offboarding';
+  /** The workspace requires two-factor sign-in of its members. */
+  requireTwoFactor: boolean;
+  /** This user has two-factor sign-in on. */
+  userTwoFactor: boolean;
 }
 
 export interface TenantChoice {
@@ -30,41 +35,64 @@ export interface SessionRecord {
   sessionVersion: number;
   name: string | null;
   email: string;
+  /** Whether the address has been proven (a link mailed to it, or a provider that verified it). */
+  emailVerified: boolean;
 }
 
-async function rows<T extends pg.QueryResultRow>(sql: string, params: unknown[], pool: pg.Pool = appPool()): Promise<T[]> {
-  return (await pool.query<T>(sql, params)).rows;
+// Every call goes through the kit's definer gateway: a function name, bound parameters, the
+// columns to read — no SQL text here. The pool is read at call time (tests point it elsewhere).
+const definer = definerGateway({ pool: appPool });
+
+/** One scalar function's value, as the one row `{ [as]: value }` the callers below destructure. */
+async function scalar<T extends Record<string, unknown>>(fn: string, args: unknown[], as: keyof T & string): Promise<T[]> {
+  return [{ [as]: await definer.value(fn, args) } as T];
 }
 
 /** The tenant a URL slug names, if this user is a member of it. Nothing otherwise (→ 404). */
 export async function resolveMembership(slug: string, userId: string): Promise<ResolvedMembership | undefined> {
-  const [row] = await rows<{ tenant_id: string; role: MembershipRole; plan: ResolvedMembership['plan']; status: ResolvedMembership['status'] }>(
-    'SELECT tenant_id, role, plan, status FROM bulkhead.resolve_membership($1, $2)',
-    [slug, userId],
+  const [row] = await definer.rows<{
+    tenant_id: string;
+    role: MembershipRole;
+    plan: ResolvedMembership['plan'];
+    status: ResolvedMembership['status'];
+    require_two_factor: boolean;
+    user_two_factor: boolean;
+  }>('resolve_membership', [slug, userId], ['tenant_id', 'role', 'plan', 'status', 'require_two_factor', 'user_two_factor']);
+  return (
+    row && {
+      tenantId: row.tenant_id,
+      role: row.role,
+      plan: row.plan,
+      status: row.status,
+      requireTwoFactor: row.require_two_factor,
+      userTwoFactor: row.user_two_factor,
+    }
   );
-  return row && { tenantId: row.tenant_id, role: row.role, plan: row.plan, status: row.status };
 }
 
 export async function userForSignIn(email: string): Promise<SignInRecord | undefined> {
-  const [row] = await rows<{ id: string; password_hash: string | null; session_version: number }>(
-    'SELECT id, password_hash, session_version FROM bulkhead.user_for_sign_in($1)',
+  const [row] = await definer.rows<{ id: string; password_hash: string | null; session_version: number }>(
+    'user_for_sign_in',
     [email],
+    ['id', 'password_hash', 'session_version'],
   );
   return row && { id: row.id, passwordHash: row.password_hash, sessionVersion: row.session_version };
 }
 
 export async function userSession(userId: string): Promise<SessionRecord | undefined> {
-  const [row] = await rows<{ session_version: number; name: string | null; email: string }>(
-    'SELECT session_version, name, email FROM bulkhead.user_session($1)',
+  const [row] = await definer.rows<{ session_version: number; name: string | null; email: string; email_verified: boolean }>(
+    'user_session',
     [userId],
+    ['session_version', 'name', 'email', 'email_verified'],
   );
-  return row && { sessionVersion: row.session_version, name: row.name, email: row.email };
+  return row && { sessionVersion: row.session_version, name: row.name, email: row.email, emailVerified: row.email_verified };
 }
 
 export async function userTenants(userId: string): Promise<TenantChoice[]> {
-  const result = await rows<{ tenant_id: string; slug: string; name: string; role: MembershipRole }>(
-    'SELECT tenant_id, slug, name, role FROM bulkhead.user_tenants($1)',
+  const result = await definer.rows<{ tenant_id: string; slug: string; name: string; role: MembershipRole }>(
+    'user_tenants',
     [userId],
+    ['tenant_id', 'slug', 'name', 'role'],
   );
   return result.map((r) => ({ tenantId: r.tenant_id, slug: r.slug, name: r.name, role: r.role }));
 }
@@ -82,21 +110,56 @@ function rethrowUnique(error: unknown): never {
   throw error;
 }
 
-export async function signUp(input: { email: string; name: string; passwordHash: string; tenantName: string; slug: string }): Promise<{ userId: string; tenantId: string }> {
+export interface PendingSignUp {
+  userId: string;
+  /** False when the address was already registered: nothing was created, and the app answers the same. */
+  created: boolean;
+  name: string | null;
+}
+
+/**
+ * Verify-first sign-up: the user, their tenant and an email_verify token in one transaction — or,
+ * for an address that is already registered, nothing. A taken slug is refused either way (a
+ * UniqueTakenError for 'slug'), before the email is looked at.
+ */
+export async function signUpPending(input: {
+  email: string;
+  name: string;
+  passwordHash: string;
+  tenantName: string;
+  slug: string;
+  tokenHash: string;
+  expiresAt: Date;
+}): Promise<PendingSignUp> {
   try {
-    const [row] = await rows<{ user_id: string; tenant_id: string }>(
-      'SELECT user_id, tenant_id FROM bulkhead.sign_up($1, $2, $3, $4, $5)',
-      [input.email, input.name, input.passwordHash, input.tenantName, input.slug],
+    const [row] = await definer.rows<{ user_id: string; created: boolean; name: string | null }>(
+      'sign_up_pending',
+      [input.email, input.name, input.passwordHash, input.tenantName, input.slug, input.tokenHash, input.expiresAt],
+      ['user_id', 'created', 'name'],
     );
-    return { userId: row!.user_id, tenantId: row!.tenant_id };
+    return { userId: row!.user_id, created: row!.created, name: row!.name };
   } catch (error) {
     rethrowUnique(error);
   }
 }
 
+/** A new verification link for an unverified user (earlier ones stop working); nothing once verified. */
+export async function createVerificationToken(
+  userId: string,
+  tokenHash: string,
+  expiresAt: Date,
+): Promise<{ email: string; name: string | null } | undefined> {
+  const [row] = await definer.rows<{ email: string; name: string | null }>(
+    'create_verification_token',
+    [userId, tokenHash, expiresAt],
+    ['email', 'name'],
+  );
+  return row && { email: row.email, name: row.name };
+}
+
 export async function createTenant(input: { userId: string; tenantName: string; slug: string }): Promise<string> {
   try {
-    const [row] = await rows<{ id: string }>('SELECT bulkhead.create_tenant($1, $2, $3) AS id', [input.userId, input.tenantName, input.slug]);
+    const [row] = await scalar<{ id: string }>('create_tenant', [input.userId, input.tenantName, input.slug], 'id');
     return row!.id;
   } catch (error) {
     rethrowUnique(error);
@@ -118,14 +181,28 @@ export interface InvitationPreview {
 }
 
 export async function invitationByToken(tokenHash: string): Promise<InvitationPreview | undefined> {
-  const [row] = await rows<{
-    tenant_id: string; invitation_id: string; tenant_name: string; tenant_slug: string; email: string;
-    role: MembershipRole; expires_at: Date; accepted_at: Date | null; revoked_at: Date | null;
-  }>('SELECT * FROM bulkhead.invitation_by_token($1)', [tokenHash]);
+  const [row] = await definer.rows<{
+    tenant_id: string;
+    invitation_id: string;
+    tenant_name: string;
+    tenant_slug: string;
+    email: string;
+    role: MembershipRole;
+    expires_at: Date;
+    accepted_at: Date | null;
+    revoked_at: Date | null;
+  }>('invitation_by_token', [tokenHash]);
   return (
     row && {
-      tenantId: row.tenant_id, invitationId: row.invitation_id, tenantName: row.tenant_name, tenantSlug: row.tenant_slug,
-      email: row.email, role: row.role, expiresAt: row.expires_at, acceptedAt: row.accepted_at, revokedAt: row.revoked_at,
+      tenantId: row.tenant_id,
+      invitationId: row.invitation_id,
+      tenantName: row.tenant_name,
+      tenantSlug: row.tenant_slug,
+      email: row.email,
+      role: row.role,
+      expiresAt: row.expires_at,
+      acceptedAt: row.accepted_at,
+      revokedAt: row.revoked_at,
     }
   );
 }
@@ -148,32 +225,39 @@ export class TokenRefusedError extends Error {
 
 function rethrowToken(error: unknown): never {
   const message = (error as { message?: string }).message ?? '';
-  const reason = ({
-    invitation_not_found: 'not_found',
-    invitation_used: 'used',
-    invitation_expired: 'expired',
-    invitation_other_email: 'other_email',
-    invitation_unusable: 'unusable',
-    token_unusable: 'unusable',
-  } as const)[message as 'token_unusable'];
+  const reason = (
+    {
+      invitation_not_found: 'not_found',
+      invitation_used: 'used',
+      invitation_expired: 'expired',
+      invitation_other_email: 'other_email',
+      invitation_unusable: 'unusable',
+      token_unusable: 'unusable',
+    } as const
+  )[message as 'token_unusable'];
   if (reason) throw new TokenRefusedError(reason);
   rethrowUnique(error);
 }
 
 export async function acceptInvitation(tokenHash: string, userId: string): Promise<string> {
   try {
-    const [row] = await rows<{ slug: string }>('SELECT bulkhead.accept_invitation($1, $2) AS slug', [tokenHash, userId]);
+    const [row] = await scalar<{ slug: string }>('accept_invitation', [tokenHash, userId], 'slug');
     return row!.slug;
   } catch (error) {
     rethrowToken(error);
   }
 }
 
-export async function signUpInvited(input: { tokenHash: string; name: string; passwordHash: string }): Promise<{ userId: string; email: string; tenantSlug: string }> {
+export async function signUpInvited(input: {
+  tokenHash: string;
+  name: string;
+  passwordHash: string;
+}): Promise<{ userId: string; email: string; tenantSlug: string }> {
   try {
-    const [row] = await rows<{ user_id: string; email: string; tenant_slug: string }>(
-      'SELECT user_id, email, tenant_slug FROM bulkhead.sign_up_invited($1, $2, $3)',
+    const [row] = await definer.rows<{ user_id: string; email: string; tenant_slug: string }>(
+      'sign_up_invited',
       [input.tokenHash, input.name, input.passwordHash],
+      ['user_id', 'email', 'tenant_slug'],
     );
     return { userId: row!.user_id, email: row!.email, tenantSlug: row!.tenant_slug };
   } catch (error) {
@@ -182,39 +266,70 @@ export async function signUpInvited(input: { tokenHash: string; name: string; pa
 }
 
 /** Stores a reset token if an account has this email; returns its name for the message, or nothing. */
-export async function createPasswordResetToken(email: string, tokenHash: string, expiresAt: Date): Promise<{ userId: string; name: string | null } | undefined> {
-  const [row] = await rows<{ user_id: string; name: string | null }>(
-    'SELECT user_id, name FROM bulkhead.create_account_token($1, $2, $3, $4)',
+export async function createPasswordResetToken(
+  email: string,
+  tokenHash: string,
+  expiresAt: Date,
+): Promise<{ userId: string; name: string | null } | undefined> {
+  const [row] = await definer.rows<{ user_id: string; name: string | null }>(
+    'create_account_token',
     [email, 'password_reset', tokenHash, expiresAt],
+    ['user_id', 'name'],
   );
   return row && { userId: row.user_id, name: row.name };
 }
 
 export async function requestEmailChange(userId: string, newEmail: string, tokenHash: string, expiresAt: Date): Promise<void> {
-  await rows('SELECT bulkhead.request_email_change($1, $2, $3, $4)', [userId, newEmail, tokenHash, expiresAt]);
+  await definer.value('request_email_change', [userId, newEmail, tokenHash, expiresAt]);
 }
 
-export async function redeemAccountToken(tokenHash: string, purpose: 'password_reset' | 'email_change', passwordHash?: string): Promise<string> {
+export interface RedeemedToken {
+  userId: string;
+  /** The account's address before the token was redeemed, and after (they differ only for an email change). */
+  oldEmail: string;
+  newEmail: string;
+}
+
+export async function redeemAccountToken(
+  tokenHash: string,
+  purpose: 'password_reset' | 'email_change' | 'email_verify',
+  passwordHash?: string,
+): Promise<RedeemedToken> {
   try {
-    const [row] = await rows<{ id: string }>('SELECT bulkhead.redeem_account_token($1, $2, $3) AS id', [tokenHash, purpose, passwordHash ?? null]);
-    return row!.id;
+    const [row] = await definer.rows<{ user_id: string; old_email: string; new_email: string }>(
+      'redeem_account_token',
+      [tokenHash, purpose, passwordHash ?? null],
+      ['user_id', 'old_email', 'new_email'],
+    );
+    return { userId: row!.user_id, oldEmail: row!.old_email, newEmail: row!.new_email };
   } catch (error) {
     rethrowToken(error);
   }
 }
 
 export async function setPassword(userId: string, passwordHash: string): Promise<void> {
-  await rows('SELECT bulkhead.set_password($1, $2)', [userId, passwordHash]);
+  await definer.value('set_password', [userId, passwordHash]);
 }
 
 export async function revokeSessions(userId: string): Promise<void> {
-  await rows('SELECT bulkhead.revoke_sessions($1)', [userId]);
+  await definer.value('revoke_sessions', [userId]);
 }
 
-/** The account for an email an OAuth provider has verified, created on first sign-in. */
-export async function userForOAuth(email: string, name: string | null): Promise<{ id: string; sessionVersion: number }> {
-  const [row] = await rows<{ id: string; session_version: number }>('SELECT id, session_version FROM bulkhead.user_for_oauth($1, $2)', [email, name]);
-  return { id: row!.id, sessionVersion: row!.session_version };
+/**
+ * The account for an email an OAuth provider has verified, created on first sign-in. Linking to an
+ * existing account verifies its address and, if it had a password, clears that password, ends its
+ * sessions and revokes its open tokens (`passwordCleared`: the app tells the address).
+ */
+export async function userForOAuth(
+  email: string,
+  name: string | null,
+): Promise<{ id: string; sessionVersion: number; passwordCleared: boolean }> {
+  const [row] = await definer.rows<{ id: string; session_version: number; password_cleared: boolean }>(
+    'user_for_oauth',
+    [email, name],
+    ['id', 'session_version', 'password_cleared'],
+  );
+  return { id: row!.id, sessionVersion: row!.session_version, passwordCleared: row!.password_cleared };
 }
 
 export interface ApiKeyRecord {
@@ -230,7 +345,7 @@ export interface ApiKeyRecord {
 
 /** The unrevoked API key with this sha256, and its tenant. Nothing for an unknown or revoked key. */
 export async function apiKeyForHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
-  const [row] = await rows<{
+  const [row] = await definer.rows<{
     key_id: string;
     tenant_id: string;
     name: string;
@@ -238,7 +353,7 @@ export async function apiKeyForHash(keyHash: string): Promise<ApiKeyRecord | und
     plan: ApiKeyRecord['plan'];
     tenant_status: ApiKeyRecord['tenantStatus'];
     creator_role: MembershipRole | null;
-  }>('SELECT key_id, tenant_id, name, scope, plan, tenant_status, creator_role FROM bulkhead.api_key_for_hash($1)', [keyHash]);
+  }>('api_key_for_hash', [keyHash], ['key_id', 'tenant_id', 'name', 'scope', 'plan', 'tenant_status', 'creator_role']);
   return (
     row && {
       keyId: row.key_id,
@@ -250,4 +365,55 @@ export async function apiKeyForHash(keyHash: string): Promise<ApiKeyRecord | und
       creatorRole: row.creator_role,
     }
   );
+}
+
+// ── Two-factor sign-in ───────────────────────────────────────────────────────────────────────
+// A person's second factor (prisma/migrations/*_two_factor). Every function acts on the user id
+// the caller passes: only ever the id of the verified session, or of a pending sign-in.
+
+export interface TwoFactorRecord {
+  secretEncrypted: string;
+  enabled: boolean;
+  lastUsedStep: number | null;
+  recoveryCodesLeft: number;
+}
+
+export async function twoFactorState(userId: string): Promise<TwoFactorRecord | undefined> {
+  const [row] = await definer.rows<{
+    secret_encrypted: string;
+    enabled: boolean;
+    last_used_step: string | null;
+    recovery_codes_left: number;
+  }>('two_factor_state', [userId], ['secret_encrypted', 'enabled', 'last_used_step', 'recovery_codes_left']);
+  return (
+    row && {
+      secretEncrypted: row.secret_encrypted,
+      enabled: row.enabled,
+      lastUsedStep: row.last_used_step === null ? null : Number(row.last_used_step),
+      recoveryCodesLeft: row.recovery_codes_left,
+    }
+  );
+}
+
+async function flag(fn: string, args: unknown[]): Promise<boolean> {
+  return (await definer.value<boolean | null>(fn, args)) === true;
+}
+
+/** Stores a new unconfirmed secret; false when two-factor is already on. */
+export const twoFactorBegin = (userId: string, secretEncrypted: string) => flag('two_factor_begin', [userId, secretEncrypted]);
+/** Turns two-factor on with the step its first code used; false when it was on already or the step was used. */
+export const twoFactorEnable = (userId: string, step: number, recoveryCodeHashes: string[]) =>
+  flag('two_factor_enable', [userId, step, recoveryCodeHashes]);
+/** Accepts a code's time step once: false when that step (or a later one) was used before. */
+export const twoFactorUseStep = (userId: string, step: number) => flag('two_factor_use_step', [userId, step]);
+export const twoFactorSetRecoveryCodes = (userId: string, hashes: string[]) => flag('two_factor_set_recovery_codes', [userId, hashes]);
+export const twoFactorDisable = (userId: string) => flag('two_factor_disable', [userId]);
+export const twoFactorRecordPass = (userId: string, nonceHash: string, expiresAt: Date) =>
+  flag('two_factor_record_pass', [userId, nonceHash, expiresAt]);
+export const twoFactorClaimPass = (userId: string, nonceHash: string) => flag('two_factor_claim_pass', [userId, nonceHash]);
+
+/** Removes one unused recovery code; how many are left, or undefined when it was not one. */
+export async function twoFactorUseRecoveryCode(userId: string, codeHash: string): Promise<number | undefined> {
+  const [row] = await scalar<{ left: number | null }>('two_factor_use_recovery_code', [userId, codeHash], 'left');
+  return row?.left ?? undefined;
 }

@@ -1,9 +1,9 @@
+import { isBroken, pipelined, SET_TENANT_SQL, TenantBoundPool, WRITE_FAILED } from '@bulkhead/tenancy';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, type SeededTenant } from '@/test/fixtures';
-import { pipelined, SET_TENANT_SQL, WRITE_FAILED } from './pipeline';
-import { isBroken, TenantBoundPool } from './tenant-pool';
 
 const db = setupTestDatabase();
 let pool: pg.Pool;
@@ -29,7 +29,11 @@ describe('pipelined set_config + query', () => {
   it("runs the query under the tenant's setting and returns only its rows", async () => {
     const client = await pool.connect();
     try {
-      const result = await pipelined(client, { text: 'SELECT id, notes FROM customers WHERE notes LIKE $1', values: ['CANARY%'] }, { before: setTenant(acme.id) });
+      const result = await pipelined(
+        client,
+        { text: 'SELECT id, notes FROM customers WHERE notes LIKE $1', values: ['CANARY%'] },
+        { before: setTenant(acme.id) },
+      );
       expect(result.rows.map((r) => r.id).sort()).toEqual([...acme.customerIds].sort());
       expect(result.rows.every((r) => r.notes === acme.canary)).toBe(true);
       expect(result.command).toBe('SELECT');
@@ -56,7 +60,11 @@ describe('pipelined set_config + query', () => {
     try {
       const result = await pipelined(
         client,
-        { text: 'SELECT count(*) AS n, now() AS at FROM orders', rowMode: 'array', types: { getTypeParser: () => (v: string) => `parsed:${v}` } } as pg.QueryConfig,
+        {
+          text: 'SELECT count(*) AS n, now() AS at FROM orders',
+          rowMode: 'array',
+          types: { getTypeParser: () => (v: string) => `parsed:${v}` },
+        } as pg.QueryConfig,
         { before: setTenant(acme.id) },
       );
       expect(result.rows).toEqual([[`parsed:${acme.orderIds.length}`, expect.stringMatching(/^parsed:/)]]);
@@ -68,7 +76,9 @@ describe('pipelined set_config + query', () => {
   it('reports an error of the query and leaves the connection usable', async () => {
     const client = await pool.connect();
     try {
-      await expect(pipelined(client, { text: 'SELECT no_such_column FROM customers' }, { before: setTenant(acme.id) })).rejects.toThrow(/no_such_column/);
+      await expect(pipelined(client, { text: 'SELECT no_such_column FROM customers' }, { before: setTenant(acme.id) })).rejects.toThrow(
+        /no_such_column/,
+      );
       const { rows } = await client.query('SELECT 1 AS ok');
       expect(rows[0].ok).toBe(1);
     } finally {
@@ -80,7 +90,11 @@ describe('pipelined set_config + query', () => {
     const client = await pool.connect();
     try {
       await expect(
-        pipelined(client, { text: `INSERT INTO customers (tenant_id, name, email) VALUES ($1, 'x', 'x@x.test')`, values: [globex.id] }, { before: setTenant(acme.id) }),
+        pipelined(
+          client,
+          { text: `INSERT INTO customers (tenant_id, name, email) VALUES ($1, 'x', 'x@x.test')`, values: [globex.id] },
+          { before: setTenant(acme.id) },
+        ),
       ).rejects.toMatchObject({ code: '42501' });
     } finally {
       client.release();
@@ -107,9 +121,17 @@ describe('a pipeline that fails while it is being written', () => {
   // A value that cannot be serialised: the error is raised in the middle of writing the pipeline,
   // after the tenant's set_config may already be on the wire without its Sync. Such a connection
   // must be destroyed: the next borrower's statements would join that implicit transaction.
-  const poison = { toPostgres: () => { throw new Error('cannot serialise this value'); } };
+  const poison = {
+    toPostgres: () => {
+      throw new Error('cannot serialise this value');
+    },
+  };
   const backend = async () =>
-    (await pool.query(`SELECT pg_backend_pid() AS pid, current_setting('app.tenant_id', true) AS tenant, (SELECT count(*)::int FROM customers) AS visible`)).rows[0] as {
+    (
+      await pool.query(
+        `SELECT pg_backend_pid() AS pid, current_setting('app.tenant_id', true) AS tenant, (SELECT count(*)::int FROM customers) AS visible`,
+      )
+    ).rows[0] as {
       pid: number;
       tenant: string | null;
       visible: number;
@@ -138,7 +160,9 @@ describe('a pipeline that fails while it is being written', () => {
       const client = await pool.connect();
       const before = await client.query('SELECT pg_backend_pid() AS pid');
       const statements = { [where]: [{ text: SET_TENANT_SQL, values: [poison] }] };
-      const error = await pipelined(client, { text: where === 'after' ? 'BEGIN' : 'SELECT 1' }, statements).catch((caught: unknown) => caught);
+      const error = await pipelined(client, { text: where === 'after' ? 'BEGIN' : 'SELECT 1' }, statements).catch(
+        (caught: unknown) => caught,
+      );
       expect((error as { [WRITE_FAILED]?: boolean })[WRITE_FAILED]).toBe(true);
       expect(isBroken(error)).toBe(true);
       client.release(error as Error);
@@ -146,4 +170,3 @@ describe('a pipeline that fails while it is being written', () => {
     }
   });
 });
-

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
+
 import { audit } from './audit';
 import type { BusyEvent, TenantClient } from './client';
 import { TenantBusyError } from './errors';
 import { runInTenant, type TenantContext } from './index';
-import { tenantStorage } from './context';
 
 // The shared pool as a bulkhead: a tenant never holds more than its plan's share of connections,
 // its extra work waits in its own queue for a bounded time and then fails with TenantBusyError
@@ -32,7 +33,12 @@ function latch() {
 }
 
 /** Opens an interactive transaction for `tenant` that keeps its slot until the latch opens. */
-function holdSlot(clients: ReturnType<typeof tenantClients>, tenantId: string, gate: ReturnType<typeof latch>, context: Partial<TenantContext> = {}) {
+function holdSlot(
+  clients: ReturnType<typeof tenantClients>,
+  tenantId: string,
+  gate: ReturnType<typeof latch>,
+  context: Partial<TenantContext> = {},
+) {
   let entered!: () => void;
   const inside = new Promise<void>((resolve) => (entered = resolve));
   const done = clients.as(
@@ -68,7 +74,12 @@ describe('per-tenant share of the pool', () => {
   const busy: BusyEvent[] = [];
   beforeAll(() => {
     // Pool of 10 → 8 slots; free may hold 2 of them, pro 4.
-    clients = tenantClients(database.current.urls.app, { poolSize: 10, queueWaitMs: 1_500, policy: { shares: { free: 2, pro: 4 } }, onBusy: (event) => busy.push(event) });
+    clients = tenantClients(database.current.urls.app, {
+      poolSize: 10,
+      queueWaitMs: 1_500,
+      policy: { shares: { free: 2, pro: 4 } },
+      onBusy: (event) => busy.push(event),
+    });
   });
   afterAll(() => clients.close());
 
@@ -82,7 +93,9 @@ describe('per-tenant share of the pool', () => {
 
       const started = Date.now();
       let thirdSettled = false;
-      const third = clients.as(acme.id, (db) => db.customer.count(), { plan: 'free', requestId: 'req-busy-1' }).finally(() => (thirdSettled = true));
+      const third = clients
+        .as(acme.id, (db) => db.customer.count(), { plan: 'free', requestId: 'req-busy-1' })
+        .finally(() => (thirdSettled = true));
       // Positive control, at the same moment: another tenant is served from the free slots while
       // the third operation is still waiting (ordering, not a wall-clock bound: CI may be loaded).
       const other = await clients.as(globex.id, (db) => db.customer.count(), { plan: 'free' });
@@ -153,10 +166,7 @@ describe('the reserved share for work that belongs to no tenant', () => {
     // Pool of 4 → 2 tenant slots, 2 connections tenant work can never take.
     const clients = tenantClients(database.current.urls.app, { poolSize: 4, queueWaitMs: 1_500, policy: { shares: { enterprise: 8 } } });
     const gate = latch();
-    const held = [
-      holdSlot(clients, acme.id, gate, { plan: 'enterprise' }),
-      holdSlot(clients, globex.id, gate, { plan: 'enterprise' }),
-    ];
+    const held = [holdSlot(clients, acme.id, gate, { plan: 'enterprise' }), holdSlot(clients, globex.id, gate, { plan: 'enterprise' })];
     try {
       await Promise.all(held.map((h) => h.inside));
       expect(clients.factory.stats()).toMatchObject({ slots: 2, free: 0 });
@@ -187,7 +197,7 @@ describe('no self-deadlock: work that holds a tenant’s last slot never waits f
     const clients = tenantClients(database.current.urls.app, { poolSize: 3, queueWaitMs: 1_000, policy: { shares: { free: 1 } } });
     try {
       const context = { tenantId: acme.id, actorType: 'user' as const, requestId: 'deadlock', plan: 'free' as const };
-      const result = await tenantStorage.run(context, async () => {
+      const result = await runInTenant(context, async () => {
         const outside = clients.db() as TenantClient; // a handle taken before the transaction
         return outside.$transaction(async (tx) => {
           const count = await outside.customer.count(); // the outer handle joins the open transaction
@@ -209,7 +219,9 @@ describe('no self-deadlock: work that holds a tenant’s last slot never waits f
         lookup: 1,
       });
       // And outside a transaction, many concurrent operations of a one-slot tenant run one by one.
-      const counts = await clients.as(acme.id, (db) => Promise.all(Array.from({ length: 20 }, () => (db as TenantClient).order.count())), { plan: 'free' });
+      const counts = await clients.as(acme.id, (db) => Promise.all(Array.from({ length: 20 }, () => (db as TenantClient).order.count())), {
+        plan: 'free',
+      });
       expect(new Set(counts)).toEqual(new Set([acme.orderIds.length]));
     } finally {
       await clients.close();

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { setupTestDatabase } from '@/test/db';
 import { withClient } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
+
 import type { LeaseEvent, TenantClient } from './client';
 import type { TenantDbMode } from './tenant-pool';
 
@@ -35,7 +37,8 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('leased slots in %s mo
       if (holder.has(event.slot)) violations.push(`slot ${event.slot} leased to ${event.tenantId} while ${holder.get(event.slot)} held it`);
       holder.set(event.slot, event.tenantId);
     } else {
-      if (holder.get(event.slot) !== event.tenantId) violations.push(`slot ${event.slot} returned by ${event.tenantId}, held by ${holder.get(event.slot)}`);
+      if (holder.get(event.slot) !== event.tenantId)
+        violations.push(`slot ${event.slot} returned by ${event.tenantId}, held by ${holder.get(event.slot)}`);
       holder.delete(event.slot);
     }
   };
@@ -43,7 +46,9 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('leased slots in %s mo
   beforeAll(async () => {
     await withClient(database.current.urls.ops, async (db) => {
       for (let t = 0; t < TENANTS; t++) {
-        const { rows: [tenant] } = await db.query<{ id: string }>(`INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id`, [`slots-${t}`]);
+        const {
+          rows: [tenant],
+        } = await db.query<{ id: string }>(`INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id`, [`slots-${t}`]);
         await db.query(`INSERT INTO customers (tenant_id, name, email) VALUES ($1, 'c', 'c@slots.test')`, [tenant!.id]);
         // Totals carry the tenant's signature (≡ t mod 101): a row of another tenant cannot match.
         const { rows } = await db.query<{ id: string; total: number }>(
@@ -52,12 +57,24 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('leased slots in %s mo
            RETURNING id, total`,
           [tenant!.id, t],
         );
-        tenants.push({ id: tenant!.id, orderIds: rows.map((r) => r.id), totals: new Map(rows.map((r) => [r.id, r.total])), count: rows.length });
+        tenants.push({
+          id: tenant!.id,
+          orderIds: rows.map((r) => r.id),
+          totals: new Map(rows.map((r) => [r.id, r.total])),
+          count: rows.length,
+        });
       }
     });
     // Three slots for 24 tenants; every tenant may use all three.
     // A long queue wait: this file tests isolation, not the bounded wait (CI may be loaded).
-    clients = tenantClients(database.current.urls.app, { mode, poolSize: 5, slots: 3, queueWaitMs: 120_000, policy: { shares: { free: 3 } }, onLease });
+    clients = tenantClients(database.current.urls.app, {
+      mode,
+      poolSize: 5,
+      slots: 3,
+      queueWaitMs: 120_000,
+      policy: { shares: { free: 3 } },
+      onLease,
+    });
   });
   afterAll(() => clients.close());
 
@@ -135,7 +152,8 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('leased slots in %s mo
     expect(holder.size).toBe(0);
     // Slots really changed hands between tenants (the ledger is not trivially clean).
     const tenantsPerSlot = new Map<number, Set<string>>();
-    for (const event of events) (tenantsPerSlot.get(event.slot) ?? tenantsPerSlot.set(event.slot, new Set()).get(event.slot)!).add(event.tenantId);
+    for (const event of events)
+      (tenantsPerSlot.get(event.slot) ?? tenantsPerSlot.set(event.slot, new Set()).get(event.slot)!).add(event.tenantId);
     expect([...tenantsPerSlot.values()].every((set) => set.size > 1)).toBe(true);
     expect(clients.factory.builtClients()).toBeLessThanOrEqual(3);
   });

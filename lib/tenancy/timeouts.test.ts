@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
+
 import type { StatementTimeoutEvent, TenantClient } from './client';
 import { StatementTimeoutError } from './errors';
 import type { TenantDbMode } from './tenant-pool';
@@ -45,7 +47,8 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('statement timeouts by
   });
   afterAll(() => clients.close());
 
-  const sleep = (seconds: number) => (db: ReturnType<typeof clients.db>) => db.$queryRaw<{ one: number }[]>`SELECT 1 AS one FROM pg_sleep(${seconds})`;
+  const sleep = (seconds: number) => (db: ReturnType<typeof clients.db>) =>
+    db.$queryRaw<{ one: number }[]>`SELECT 1 AS one FROM pg_sleep(${seconds})`;
 
   it('a free tenant’s statement past 300 ms is cancelled with a StatementTimeoutError and a log line naming tenant and request', async () => {
     const error = await clients.as(acme.id, sleep(0.8), { plan: 'free', requestId: 'req-timeout-1' }).catch((caught: unknown) => caught);
@@ -89,24 +92,45 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('statement timeouts by
       )
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StatementTimeoutError);
-    const written = await withClient(database.current.urls.ops, (db) => db.query(`SELECT 1 FROM customers WHERE email = 'half-written@acme.test'`));
+    const written = await withClient(database.current.urls.ops, (db) =>
+      db.query(`SELECT 1 FROM customers WHERE email = 'half-written@acme.test'`),
+    );
     expect(written.rowCount).toBe(0);
     // Positive control: the same transaction without the slow statement writes its row.
-    await clients.as(acme.id, (db) => db.$transaction(async (tx) => tx.customer.create({ data: { name: 'Whole', email: 'whole@acme.test' } })), { plan: 'free' });
+    await clients.as(
+      acme.id,
+      (db) => db.$transaction(async (tx) => tx.customer.create({ data: { name: 'Whole', email: 'whole@acme.test' } })),
+      { plan: 'free' },
+    );
     const whole = await withClient(database.current.urls.ops, (db) => db.query(`SELECT 1 FROM customers WHERE email = 'whole@acme.test'`));
     expect(whole.rowCount).toBe(1);
   });
 
   it('the limit is transaction-local: in effect for the statement, gone from the connection afterwards', async () => {
     const pool = new pg.Pool({ connectionString: database.current.urls.app, max: 1 });
-    const single = tenantClients(database.current.urls.app, { mode, poolSize: 1, slots: 1, policy: { statementTimeoutMs: { interactive: { free: 300 } } } });
+    const single = tenantClients(database.current.urls.app, {
+      mode,
+      poolSize: 1,
+      slots: 1,
+      policy: { statementTimeoutMs: { interactive: { free: 300 } } },
+    });
     try {
-      const [inside] = await single.as(acme.id, (db) => db.$queryRaw<{ limit: string }[]>`SELECT current_setting('statement_timeout') AS limit`, { plan: 'free' });
+      const [inside] = await single.as(
+        acme.id,
+        (db) => db.$queryRaw<{ limit: string }[]>`SELECT current_setting('statement_timeout') AS limit`,
+        { plan: 'free' },
+      );
       expect(inside!.limit).toBe('300ms');
-      const inTransaction = await single.as(acme.id, (db) => db.$transaction((tx) => tx.$queryRaw<{ limit: string }[]>`SELECT current_setting('statement_timeout') AS limit`), { plan: 'free' });
+      const inTransaction = await single.as(
+        acme.id,
+        (db) => db.$transaction((tx) => tx.$queryRaw<{ limit: string }[]>`SELECT current_setting('statement_timeout') AS limit`),
+        { plan: 'free' },
+      );
       expect(inTransaction[0]!.limit).toBe('300ms');
       // The one connection of that pool, straight after: the session's own setting.
-      const after = await single.pool.query(`SELECT current_setting('statement_timeout') AS limit, current_setting('app.tenant_id', true) AS tenant`);
+      const after = await single.pool.query(
+        `SELECT current_setting('statement_timeout') AS limit, current_setting('app.tenant_id', true) AS tenant`,
+      );
       expect(after.rows[0]).toEqual({ limit: '0', tenant: '' });
     } finally {
       await single.close();
@@ -118,7 +142,12 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('statement timeouts by
     const count = async (statementTimeoutMs: number) => {
       const pool = new CountingPool({ connectionString: database.current.urls.app, max: 2 });
       const { createTenantClientFactory } = await import('./client');
-      const factory = createTenantClientFactory({ pool, mode, slots: 1, policy: { statementTimeoutMs: { interactive: { free: statementTimeoutMs } } } });
+      const factory = createTenantClientFactory({
+        pool,
+        mode,
+        slots: 1,
+        policy: { statementTimeoutMs: { interactive: { free: statementTimeoutMs } } },
+      });
       const db = factory.forTenant(acme.id) as TenantClient;
       await db.customer.count(); // warm: connection opened
       const before = pool.calls;
@@ -143,38 +172,42 @@ describe('the transaction as a whole', () => {
     acme = await seedTenant(database.current.urls.ops, 'acme');
   });
 
-  it('may last as long as the plan’s statement limit plus 5 s (Prisma’s own default would end it at 5 s)', { timeout: 30_000 }, async () => {
-    const clients = tenantClients(database.current.urls.app, { policy: { statementTimeoutMs: { interactive: { pro: 3_000 } } } });
-    try {
-      // 5.5 s between two statements, each well under the limit: within 3 + 5 s.
-      const count = await clients.as(
-        acme.id,
-        (db) =>
-          db.$transaction(async (tx) => {
-            await tx.customer.count();
-            await new Promise((resolve) => setTimeout(resolve, 5_500));
-            return tx.customer.count();
-          }),
-        { plan: 'pro' },
-      );
-      expect(count).toBe(acme.customerIds.length);
-      // A caller's own timeout still wins.
-      await expect(
-        clients.as(
+  it(
+    'may last as long as the plan’s statement limit plus 5 s (Prisma’s own default would end it at 5 s)',
+    { timeout: 30_000 },
+    async () => {
+      const clients = tenantClients(database.current.urls.app, { policy: { statementTimeoutMs: { interactive: { pro: 3_000 } } } });
+      try {
+        // 5.5 s between two statements, each well under the limit: within 3 + 5 s.
+        const count = await clients.as(
           acme.id,
           (db) =>
-            db.$transaction(
-              async (tx) => {
-                await new Promise((resolve) => setTimeout(resolve, 700));
-                return tx.customer.count();
-              },
-              { timeout: 300 },
-            ),
+            db.$transaction(async (tx) => {
+              await tx.customer.count();
+              await new Promise((resolve) => setTimeout(resolve, 5_500));
+              return tx.customer.count();
+            }),
           { plan: 'pro' },
-        ),
-      ).rejects.toThrow(/expired|timeout/i);
-    } finally {
-      await clients.close();
-    }
-  });
+        );
+        expect(count).toBe(acme.customerIds.length);
+        // A caller's own timeout still wins.
+        await expect(
+          clients.as(
+            acme.id,
+            (db) =>
+              db.$transaction(
+                async (tx) => {
+                  await new Promise((resolve) => setTimeout(resolve, 700));
+                  return tx.customer.count();
+                },
+                { timeout: 300 },
+              ),
+            { plan: 'pro' },
+          ),
+        ).rejects.toThrow(/expired|timeout/i);
+      } finally {
+        await clients.close();
+      }
+    },
+  );
 });

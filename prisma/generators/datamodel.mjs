@@ -4,6 +4,7 @@
 // a hand-written one.
 import fs from 'node:fs';
 import path from 'node:path';
+
 import helper from '@prisma/generator-helper';
 
 const { generatorHandler } = helper;

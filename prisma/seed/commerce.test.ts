@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { setupTestDatabase } from '@/test/db';
 import { withClient } from '@/test/fixtures';
-import { Random } from './random';
+
 import {
   generateCommerce,
   seedCommerce,
@@ -13,6 +14,7 @@ import {
   type ExpectedFigures,
   type RevenueFigures,
 } from './commerce';
+import { Random } from './random';
 
 // The generator's promises, checked against PostgreSQL through the ops role: the data is the same
 // for the same seed, every amount carries its tenant's signature, canaries sit only where they are
@@ -30,11 +32,27 @@ interface Seeded {
 }
 
 const PLANS = {
-  acme: { timezone: 'America/New_York', currency: 'USD', options: { customers: 300, products: 40, orders: 5_000, months: 18, seed: 1, signature: 0, canary: 'CANARY-ACME' } },
-  globex: { timezone: 'Europe/Berlin', currency: 'EUR', options: { customers: 240, products: 32, orders: 5_000, months: 18, seed: 2, signature: 1, canary: 'CANARY-GLOBEX' } },
+  acme: {
+    timezone: 'America/New_York',
+    currency: 'USD',
+    options: { customers: 300, products: 40, orders: 5_000, months: 18, seed: 1, signature: 0, canary: 'CANARY-ACME' },
+  },
+  globex: {
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
+    options: { customers: 240, products: 32, orders: 5_000, months: 18, seed: 2, signature: 1, canary: 'CANARY-GLOBEX' },
+  },
   // Two small tenants seeded alike: same content, different ids.
-  'twin-a': { timezone: 'Asia/Kolkata', currency: 'INR', options: { customers: 40, products: 12, orders: 400, months: 6, seed: 9, signature: 3, canary: 'CANARY-TWIN-A' } },
-  'twin-b': { timezone: 'Asia/Kolkata', currency: 'INR', options: { customers: 40, products: 12, orders: 400, months: 6, seed: 9, signature: 3, canary: 'CANARY-TWIN-B' } },
+  'twin-a': {
+    timezone: 'Asia/Kolkata',
+    currency: 'INR',
+    options: { customers: 40, products: 12, orders: 400, months: 6, seed: 9, signature: 3, canary: 'CANARY-TWIN-A' },
+  },
+  'twin-b': {
+    timezone: 'Asia/Kolkata',
+    currency: 'INR',
+    options: { customers: 40, products: 12, orders: 400, months: 6, seed: 9, signature: 3, canary: 'CANARY-TWIN-B' },
+  },
 } as const;
 type Slug = keyof typeof PLANS;
 const seeded = {} as Record<Slug, Seeded>;
@@ -47,7 +65,10 @@ beforeAll(async () => {
         `INSERT INTO tenants (slug, name, timezone, currency) VALUES ($1, $2, $3, $4) RETURNING id`,
         [slug, `Tenant ${slug}`, plan.timezone, plan.currency],
       );
-      const user = await db.query<{ id: string }>(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id`, [`owner@${slug}.test`, `Owner of ${slug}`]);
+      const user = await db.query<{ id: string }>(`INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id`, [
+        `owner@${slug}.test`,
+        `Owner of ${slug}`,
+      ]);
       await db.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')`, [rows[0]!.id, user.rows[0]!.id]);
       const tenant = { id: rows[0]!.id, slug, timezone: plan.timezone, currency: plan.currency };
       const options = { ...plan.options, now: NOW };
@@ -67,7 +88,9 @@ describe('a seed always produces the same data', () => {
     const { tenant, options } = seeded.globex;
     const again = generateCommerce(tenant, options);
     expect(generateCommerce(tenant, options)).toEqual(again);
-    expect(generateCommerce(tenant, { ...options, seed: options.seed + 1 }).orders.map((o) => o.total)).not.toEqual(again.orders.map((o) => o.total));
+    expect(generateCommerce(tenant, { ...options, seed: options.seed + 1 }).orders.map((o) => o.total)).not.toEqual(
+      again.orders.map((o) => o.total),
+    );
   });
 
   it('the database holds exactly the generated rows', async () => {
@@ -81,7 +104,11 @@ describe('a seed always produces the same data', () => {
     // Ids differ by design (they also depend on the tenant); the canary and the email domain are the tenant's own.
     const neutral = (data: CommerceData, slug: string, canary: string) =>
       JSON.stringify(data, (key, value: unknown) =>
-        key === 'id' || key.endsWith('Id') ? undefined : typeof value === 'string' ? value.replaceAll(canary, 'CANARY').replaceAll(`@${slug}.test`, '@SLUG.test') : value,
+        key === 'id' || key.endsWith('Id')
+          ? undefined
+          : typeof value === 'string'
+            ? value.replaceAll(canary, 'CANARY').replaceAll(`@${slug}.test`, '@SLUG.test')
+            : value,
       );
     expect(neutral(a, 'twin-a', 'CANARY-TWIN-A')).toEqual(neutral(b, 'twin-b', 'CANARY-TWIN-B'));
     const idsOf = (data: CommerceData) => new Set([...data.customers, ...data.orders, ...data.orderItems].map((row) => row.id));
@@ -97,22 +124,33 @@ describe('a seed always produces the same data', () => {
 });
 
 describe('amount signature', () => {
-  it.each(Object.keys(PLANS) as Slug[])('every amount of %s is ≡ its signature (mod 7); line totals ≡ signature × quantity', async (slug) => {
-    const { tenant, options } = seeded[slug];
-    const { rows } = await ops((db) =>
-      db.query(
-        `SELECT (SELECT count(*) FROM products    WHERE tenant_id = $1 AND unit_price % 7 <> $2)::int AS product_prices,
+  it.each(Object.keys(PLANS) as Slug[])(
+    'every amount of %s is ≡ its signature (mod 7); line totals ≡ signature × quantity',
+    async (slug) => {
+      const { tenant, options } = seeded[slug];
+      const { rows } = await ops((db) =>
+        db.query(
+          `SELECT (SELECT count(*) FROM products    WHERE tenant_id = $1 AND unit_price % 7 <> $2)::int AS product_prices,
                 (SELECT count(*) FROM order_items WHERE tenant_id = $1 AND unit_price % 7 <> $2)::int AS item_prices,
                 (SELECT count(*) FROM order_items WHERE tenant_id = $1 AND total % 7 <> ($2 * quantity) % 7)::int AS item_totals,
                 (SELECT count(*) FROM order_items WHERE tenant_id = $1 AND $2 <> 0 AND total % 7 = 0)::int AS item_totals_like_zero,
                 (SELECT count(*) FROM orders      WHERE tenant_id = $1 AND (subtotal % 7 <> $2 OR total % 7 <> $2))::int AS order_totals,
                 (SELECT count(*) FROM payments    WHERE tenant_id = $1 AND amount % 7 <> $2)::int AS payments,
                 (SELECT count(*) FROM refunds     WHERE tenant_id = $1 AND amount % 7 <> $2)::int AS refunds`,
-        [tenant.id, options.signature],
-      ),
-    );
-    expect(rows[0]).toEqual({ product_prices: 0, item_prices: 0, item_totals: 0, item_totals_like_zero: 0, order_totals: 0, payments: 0, refunds: 0 });
-  });
+          [tenant.id, options.signature],
+        ),
+      );
+      expect(rows[0]).toEqual({
+        product_prices: 0,
+        item_prices: 0,
+        item_totals: 0,
+        item_totals_like_zero: 0,
+        order_totals: 0,
+        payments: 0,
+        refunds: 0,
+      });
+    },
+  );
 
   it('quantities add up to 1, 8 or 15 units per order, never 7 or 14 on a line', () => {
     const random = new Random('quantities');
@@ -174,11 +212,13 @@ describe('canaries', () => {
 });
 
 describe('orders add up', () => {
-  it.each(['acme', 'globex'] as const)('%s: totals = Σ line totals, payments and refunds follow the status, nothing after now', async (slug) => {
-    const { tenant } = seeded[slug];
-    const { rows } = await ops((db) =>
-      db.query(
-        `WITH lines AS (SELECT order_id, count(*) AS n, sum(quantity) AS units, sum(total) AS total,
+  it.each(['acme', 'globex'] as const)(
+    '%s: totals = Σ line totals, payments and refunds follow the status, nothing after now',
+    async (slug) => {
+      const { tenant } = seeded[slug];
+      const { rows } = await ops((db) =>
+        db.query(
+          `WITH lines AS (SELECT order_id, count(*) AS n, sum(quantity) AS units, sum(total) AS total,
                                count(*) FILTER (WHERE total <> quantity * unit_price) AS wrong_lines
                           FROM order_items WHERE tenant_id = $1 GROUP BY order_id),
               paid AS (SELECT order_id, count(*) AS n, sum(amount) AS amount, min(received_at) AS received_at FROM payments WHERE tenant_id = $1 GROUP BY order_id),
@@ -200,23 +240,24 @@ describe('orders add up', () => {
            LEFT JOIN paid p ON p.order_id = o.id
            LEFT JOIN refunded r ON r.order_id = o.id
           WHERE o.tenant_id = $1`,
-        [tenant.id, NOW],
-      ),
-    );
-    expect(rows[0]).toEqual({
-      bad_lines: 0,
-      totals_not_sum_of_lines: 0,
-      units_off_signature: 0,
-      bad_payments: 0,
-      unpaid_with_money: 0,
-      bad_cancellations: 0,
-      bad_full_refunds: 0,
-      bad_partial_refunds: 0,
-      paid_with_refunds: 0,
-      refunds_before_payment: 0,
-      in_the_future: 0,
-    });
-  });
+          [tenant.id, NOW],
+        ),
+      );
+      expect(rows[0]).toEqual({
+        bad_lines: 0,
+        totals_not_sum_of_lines: 0,
+        units_off_signature: 0,
+        bad_payments: 0,
+        unpaid_with_money: 0,
+        bad_cancellations: 0,
+        bad_full_refunds: 0,
+        bad_partial_refunds: 0,
+        paid_with_refunds: 0,
+        refunds_before_payment: 0,
+        in_the_future: 0,
+      });
+    },
+  );
 
   it('statuses look like a real shop: mostly paid, some pending, a few cancelled, some refunds', () => {
     const { byStatus, total } = seeded.acme.figures.orders;
@@ -244,13 +285,19 @@ describe('expected figures match independent SQL', () => {
 
   async function monthly(tenantId: string, zone: 'tenant' | 'utc'): Promise<Record<string, RevenueFigures>> {
     const { rows } = await ops((db) =>
-      db.query<{ month: string; gross: string; refunds: string; net: string; payments: number; refund_count: number }>(MONTHLY(zone), [tenantId]),
+      db.query<{ month: string; gross: string; refunds: string; net: string; payments: number; refund_count: number }>(MONTHLY(zone), [
+        tenantId,
+      ]),
     );
     return Object.fromEntries(
-      rows.map((r) => [r.month, { gross: Number(r.gross), refunds: Number(r.refunds), net: Number(r.net), payments: r.payments, refundCount: r.refund_count }]),
+      rows.map((r) => [
+        r.month,
+        { gross: Number(r.gross), refunds: Number(r.refunds), net: Number(r.net), payments: r.payments, refundCount: r.refund_count },
+      ]),
     );
   }
-  const active = (byMonth: Record<string, RevenueFigures>) => Object.fromEntries(Object.entries(byMonth).filter(([, m]) => m.payments > 0 || m.refundCount > 0));
+  const active = (byMonth: Record<string, RevenueFigures>) =>
+    Object.fromEntries(Object.entries(byMonth).filter(([, m]) => m.payments > 0 || m.refundCount > 0));
 
   it.each(['acme', 'globex', 'twin-a'] as const)('%s: monthly gross, refunds and net in the tenant’s time zone', async (slug) => {
     const { tenant, figures } = seeded[slug];
@@ -282,7 +329,10 @@ describe('expected figures match independent SQL', () => {
                 (SELECT count(*) FROM refunds WHERE tenant_id = $1)::int AS refund_count`,
         [tenant.id],
       );
-      const statuses = await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM orders WHERE tenant_id = $1 GROUP BY status`, [tenant.id]);
+      const statuses = await db.query<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM orders WHERE tenant_id = $1 GROUP BY status`,
+        [tenant.id],
+      );
       const products = await db.query<{ sku: string; name: string; quantity: number; gross: string }>(
         `SELECT p.sku, p.name, coalesce(sum(i.quantity) FILTER (WHERE o.status IN ('paid', 'partially_refunded', 'refunded')), 0)::int AS quantity,
                 coalesce(sum(i.total) FILTER (WHERE o.status IN ('paid', 'partially_refunded', 'refunded')), 0)::int8 AS gross
@@ -296,9 +346,19 @@ describe('expected figures match independent SQL', () => {
     });
     const gross = Number(sql.totals.gross);
     const refunds = Number(sql.totals.refunds);
-    expect(figures.totals).toEqual({ gross, refunds, net: gross - refunds, payments: sql.totals.payments, refundCount: sql.totals.refund_count });
-    expect(Object.fromEntries(Object.entries(figures.orders.byStatus).filter(([, n]) => n > 0))).toEqual(Object.fromEntries(sql.statuses.map((s) => [s.status, s.n])));
-    expect(figures.byProduct).toEqual(Object.fromEntries(sql.products.map((p) => [p.sku, { name: p.name, quantity: p.quantity, gross: Number(p.gross) }])));
+    expect(figures.totals).toEqual({
+      gross,
+      refunds,
+      net: gross - refunds,
+      payments: sql.totals.payments,
+      refundCount: sql.totals.refund_count,
+    });
+    expect(Object.fromEntries(Object.entries(figures.orders.byStatus).filter(([, n]) => n > 0))).toEqual(
+      Object.fromEntries(sql.statuses.map((s) => [s.status, s.n])),
+    );
+    expect(figures.byProduct).toEqual(
+      Object.fromEntries(sql.products.map((p) => [p.sku, { name: p.name, quantity: p.quantity, gross: Number(p.gross) }])),
+    );
     // Every paid order was paid once, in full: product gross adds up to the payments.
     expect(Object.values(figures.byProduct).reduce((sum, p) => sum + p.gross, 0)).toBe(figures.totals.gross);
   });
@@ -329,8 +389,12 @@ async function readBack(tenantId: string): Promise<CommerceData> {
     const q = async <T extends pg.QueryResultRow>(text: string) => (await db.query<T>(text, [tenantId])).rows;
     const ms = (column: string, as: string) => `(extract(epoch FROM ${column}) * 1000)::float8 AS "${as}"`;
     return {
-      customers: await q(`SELECT id, name, email, phone, company, notes, ${ms('created_at', 'createdAt')} FROM customers WHERE tenant_id = $1 ORDER BY created_at, email COLLATE "C"`),
-      products: await q(`SELECT id, sku, name, description, unit_price AS "unitPrice", ${ms('created_at', 'createdAt')} FROM products WHERE tenant_id = $1 ORDER BY created_at, sku COLLATE "C"`),
+      customers: await q(
+        `SELECT id, name, email, phone, company, notes, ${ms('created_at', 'createdAt')} FROM customers WHERE tenant_id = $1 ORDER BY created_at, email COLLATE "C"`,
+      ),
+      products: await q(
+        `SELECT id, sku, name, description, unit_price AS "unitPrice", ${ms('created_at', 'createdAt')} FROM products WHERE tenant_id = $1 ORDER BY created_at, sku COLLATE "C"`,
+      ),
       orders: await q(
         `SELECT id, number, customer_id AS "customerId", status, currency, subtotal, total, notes,
                 ${ms('placed_at', 'placedAt')}, ${ms('paid_at', 'paidAt')}, ${ms('cancelled_at', 'cancelledAt')}, ${ms('updated_at', 'updatedAt')}

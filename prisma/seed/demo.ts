@@ -1,4 +1,5 @@
 import pg from 'pg';
+
 import { hashApiKey } from '../../lib/api-keys/service';
 import { hashPassword } from '../../lib/auth/password';
 import { DEMO_ACCOUNTS, DEMO_API_KEYS, DEMO_PASSWORD, DEMO_TENANTS } from '../../lib/demo';
@@ -32,10 +33,11 @@ export async function seedDemo(opsUrl: string, log: (line: string) => void = () 
         [account.email, account.name, passwordHash],
       );
       for (const membership of account.memberships) {
-        await db.query(
-          `INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [tenantIds.get(membership.tenant), rows[0]!.id, membership.role],
-        );
+        await db.query(`INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+          tenantIds.get(membership.tenant),
+          rows[0]!.id,
+          membership.role,
+        ]);
       }
     }
     for (const demoKey of DEMO_API_KEYS) {
@@ -68,10 +70,21 @@ const DEMO_COMMERCE: Record<(typeof DEMO_TENANTS)[number]['slug'], Omit<Commerce
 };
 
 /** Seeds a demo tenant's commerce data unless it has some (customers of an earlier seed count). */
-async function seedDemoCommerce(db: pg.Client, tenant: (typeof DEMO_TENANTS)[number], tenantId: string, log: (line: string) => void): Promise<void> {
-  const { rows } = await db.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM customers WHERE tenant_id = $1) AS present', [tenantId]);
+async function seedDemoCommerce(
+  db: pg.Client,
+  tenant: (typeof DEMO_TENANTS)[number],
+  tenantId: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const { rows } = await db.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM customers WHERE tenant_id = $1) AS present', [
+    tenantId,
+  ]);
   if (rows[0]!.present) return;
   const options = DEMO_COMMERCE[tenant.slug];
-  const figures = await seedCommerce(db, { id: tenantId, slug: tenant.slug, timezone: tenant.timezone, currency: tenant.currency }, options);
+  const figures = await seedCommerce(
+    db,
+    { id: tenantId, slug: tenant.slug, timezone: tenant.timezone, currency: tenant.currency },
+    options,
+  );
   log(`seeded ${tenant.slug}: ${figures.customers} customers, ${figures.products} products, ${figures.orders.total} orders`);
 }

@@ -106,8 +106,7 @@ export function uuidV7(random: Random, ms: number): string {
   const b = random.uint32();
   const c = random.uint32();
   return (
-    `${hex8(high)}-${hex4(low)}-${hex4(0x7000 | (a & 0x0fff))}-${hex4(0x8000 | ((a >>> 12) & 0x3fff))}-` +
-    `${hex8(b)}${hex4(c & 0xffff)}`
+    `${hex8(high)}-${hex4(low)}-${hex4(0x7000 | (a & 0x0fff))}-${hex4(0x8000 | ((a >>> 12) & 0x3fff))}-` + `${hex8(b)}${hex4(c & 0xffff)}`
   );
 }
 

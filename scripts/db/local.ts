@@ -1,4 +1,5 @@
 import path from 'node:path';
+
 import { migrate } from '../../lib/db/migrate';
 import { provisionDatabase, type DatabaseUrls } from '../../lib/db/provision';
 import { seedDemo } from '../../prisma/seed/demo';
@@ -25,9 +26,14 @@ export async function openLocalDatabase(
   let cluster: EmbeddedCluster | undefined;
   if (!bootstrapUrl) {
     const port = Number(process.env.BULKHEAD_PG_PORT ?? 54329);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`BULKHEAD_PG_PORT must be a port number, got "${process.env.BULKHEAD_PG_PORT}"`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new Error(`BULKHEAD_PG_PORT must be a port number, got "${process.env.BULKHEAD_PG_PORT}"`);
     cluster = await startEmbeddedCluster({ dataDir: DEV_DATA_DIR, port, persistent: true });
-    log(cluster.owned ? `PostgreSQL 18 started on 127.0.0.1:${cluster.port} (data in .data/pg)` : `Using the PostgreSQL already running on 127.0.0.1:${cluster.port}`);
+    log(
+      cluster.owned
+        ? `PostgreSQL 18 started on 127.0.0.1:${cluster.port} (data in .data/pg)`
+        : `Using the PostgreSQL already running on 127.0.0.1:${cluster.port}`,
+    );
     bootstrapUrl = cluster.url;
   }
   try {

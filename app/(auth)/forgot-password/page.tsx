@@ -2,8 +2,11 @@
 
 import Link from 'next/link';
 import { useActionState } from 'react';
-import { Field } from '@/components/forms/field';
+
+import { Field, FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
+import { Alert } from '@/components/ui/alert';
+
 import { forgotPasswordAction } from './actions';
 
 export default function ForgotPasswordPage() {
@@ -11,22 +14,30 @@ export default function ForgotPasswordPage() {
   const failed = state && !state.ok ? state : undefined;
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight text-slate-900">Forgot your password?</h1>
-      <p className="mt-1 text-sm text-slate-600">We will email you a link to choose a new one.</p>
+      <h1 className="text-2xl font-bold tracking-tight text-foreground">Forgot your password?</h1>
+      <p className="mt-1 text-sm text-muted-foreground">We will email you a link to choose a new one.</p>
       {state?.ok ? (
-        <p className="mt-8 rounded-lg bg-emerald-50 p-4 text-sm text-emerald-800" role="status">
+        <Alert variant="success" className="mt-8 p-4" role="status">
           {state.message}
-        </p>
+        </Alert>
       ) : (
         <form action={submit} className="mt-8 space-y-5" noValidate>
-          <Field label="Email" name="email" type="email" autoComplete="email" defaultValue={failed?.values?.email} errors={failed?.fieldErrors?.email} />
+          <FormError message={failed?.formError} />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            defaultValue={failed?.values?.email}
+            errors={failed?.fieldErrors?.email}
+          />
           <SubmitButton className="w-full" pendingLabel="Sending…">
             Send reset link
           </SubmitButton>
         </form>
       )}
       <p className="mt-6 text-center text-sm">
-        <Link href="/sign-in" className="font-semibold text-brand-600">
+        <Link href="/sign-in" className="font-semibold text-primary">
           Back to sign in
         </Link>
       </p>

@@ -2,8 +2,10 @@
 
 import Link from 'next/link';
 import { useActionState } from 'react';
+
 import { Field, FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
+
 import { signInAction } from './actions';
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
@@ -13,19 +15,34 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
     <form action={action} className="space-y-5" noValidate>
       <FormError message={failed?.formError} />
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? ''} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={failed?.values?.email} errors={failed?.fieldErrors?.email} />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={failed?.fieldErrors?.password} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={failed?.values?.email}
+        errors={failed?.fieldErrors?.email}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={failed?.fieldErrors?.password}
+      />
       <p className="-mt-2 text-right text-sm">
-        <Link href="/forgot-password" className="text-brand-600 hover:text-brand-700">
+        <Link href="/forgot-password" className="text-primary hover:underline">
           Forgot your password?
         </Link>
       </p>
       <SubmitButton className="w-full" pendingLabel="Signing in…">
         Sign in
       </SubmitButton>
-      <p className="text-center text-sm text-slate-600">
+      <p className="text-center text-sm text-muted-foreground">
         New here?{' '}
-        <Link href="/sign-up" className="font-semibold text-brand-600 hover:text-brand-700">
+        <Link href="/sign-up" className="font-semibold text-primary hover:underline">
           Create a workspace
         </Link>
       </p>

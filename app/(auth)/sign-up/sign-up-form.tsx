@@ -2,25 +2,72 @@
 
 import Link from 'next/link';
 import { useActionState, useState } from 'react';
+
 import { Field, FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
-import { signUpAction } from './actions';
+import { Alert } from '@/components/ui/alert';
+import { slugify as slugFrom } from '@/lib/auth/slug';
 
-const slugFrom = (name: string) =>
-  name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48);
+import { signUpAction } from './actions';
 
 export function SignUpForm() {
   const [state, action] = useActionState(signUpAction, undefined);
   const failed = state && !state.ok ? state : undefined;
   const [workspace, setWorkspace] = useState(failed?.values?.workspace ?? '');
   const [slug, setSlug] = useState<string | undefined>(failed?.values?.slug || undefined);
+  if (state?.ok) {
+    return (
+      <div className="space-y-4">
+        <Alert variant="success" className="p-4" role="status" data-testid="sign-up-sent">
+          {state.message}
+        </Alert>
+        <p className="text-sm text-muted-foreground">
+          Nothing arrived? Check your spam folder, or{' '}
+          <Link href="/sign-in" className="font-semibold text-primary hover:underline">
+            sign in
+          </Link>{' '}
+          to ask for a new link.
+        </p>
+      </div>
+    );
+  }
   return (
     <form action={action} className="space-y-5" noValidate>
       <FormError message={failed?.formError} />
-      <Field label="Your name" name="name" autoComplete="name" required defaultValue={failed?.values?.name} errors={failed?.fieldErrors?.name} />
-      <Field label="Work email" name="email" type="email" autoComplete="email" required defaultValue={failed?.values?.email} errors={failed?.fieldErrors?.email} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." errors={failed?.fieldErrors?.password} />
-      <Field label="Workspace name" name="workspace" required value={workspace} onChange={(e) => setWorkspace(e.target.value)} errors={failed?.fieldErrors?.workspace} />
+      <Field
+        label="Your name"
+        name="name"
+        autoComplete="name"
+        required
+        defaultValue={failed?.values?.name}
+        errors={failed?.fieldErrors?.name}
+      />
+      <Field
+        label="Work email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={failed?.values?.email}
+        errors={failed?.fieldErrors?.email}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 10 characters."
+        errors={failed?.fieldErrors?.password}
+      />
+      <Field
+        label="Workspace name"
+        name="workspace"
+        required
+        value={workspace}
+        onChange={(e) => setWorkspace(e.target.value)}
+        errors={failed?.fieldErrors?.workspace}
+      />
       <Field
         label="Workspace address"
         name="slug"
@@ -32,9 +79,9 @@ export function SignUpForm() {
       <SubmitButton className="w-full" pendingLabel="Creating your workspace…">
         Create workspace
       </SubmitButton>
-      <p className="text-center text-sm text-slate-600">
+      <p className="text-center text-sm text-muted-foreground">
         Already have an account?{' '}
-        <Link href="/sign-in" className="font-semibold text-brand-600 hover:text-brand-700">
+        <Link href="/sign-in" className="font-semibold text-primary hover:underline">
           Sign in
         </Link>
       </p>

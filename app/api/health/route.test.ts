@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+
 import { closeAppPool } from '@/lib/db/pool';
 import { freePort } from '@/scripts/db/embedded';
 import { setupTestDatabase } from '@/test/db';

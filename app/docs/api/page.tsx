@@ -1,14 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+
 import { Logo } from '@/components/marketing/logo';
-import { tableClasses } from '@/components/ui/page';
-import { ERROR_MEANINGS } from '@/lib/api/openapi';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { MAX_BODY_BYTES } from '@/lib/api/body';
 import { IDEMPOTENCY_TTL_MS } from '@/lib/api/idempotency';
-import { PLANS, PLAN_NAMES } from '@/lib/billing/plans';
+import { ERROR_MEANINGS } from '@/lib/api/openapi';
+import { PLAN_NAMES, PLANS } from '@/lib/billing/plans';
 import { ERROR_STATUS, type ErrorCode } from '@/lib/errors';
 import { PAGE_SIZE } from '@/lib/pagination';
+
 import { Code, CodeBlock, Endpoint, FieldTable, MethodBadge } from './endpoint';
 import { apiReference } from './reference';
 
@@ -36,37 +38,33 @@ const GUIDE = [
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
     <section id={id} className="scroll-mt-8">
-      <h2 className="text-xl font-bold tracking-tight text-slate-900">{title}</h2>
-      <div className="mt-3 space-y-3 text-sm leading-6 text-slate-600">{children}</div>
+      <h2 className="text-xl font-bold tracking-tight text-foreground">{title}</h2>
+      <div className="mt-3 space-y-3 text-sm leading-6 text-muted-foreground">{children}</div>
     </section>
   );
 }
 
-function Table({ head, rows }: { head: string[]; rows: ReactNode[][] }) {
+function SimpleTable({ head, rows }: { head: string[]; rows: ReactNode[][] }) {
   return (
-    <div className="overflow-x-auto rounded-lg ring-1 ring-slate-200">
-      <table className={tableClasses.table}>
-        <thead className={tableClasses.head}>
-          <tr>
+    <div className="rounded-lg border">
+      <Table>
+        <TableHeader>
+          <TableRow>
             {head.map((cell) => (
-              <th key={cell} className={tableClasses.th}>
-                {cell}
-              </th>
+              <TableHead key={cell}>{cell}</TableHead>
             ))}
-          </tr>
-        </thead>
-        <tbody className={tableClasses.body}>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
           {rows.map((row, index) => (
-            <tr key={index} className="align-top">
+            <TableRow key={index} className="align-top">
               {row.map((cell, column) => (
-                <td key={column} className={tableClasses.td}>
-                  {cell}
-                </td>
+                <TableCell key={column}>{cell}</TableCell>
               ))}
-            </tr>
+            </TableRow>
           ))}
-        </tbody>
-      </table>
+        </TableBody>
+      </Table>
     </div>
   );
 }
@@ -94,18 +92,18 @@ export default function ApiReferencePage() {
 
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="border-b border-slate-200">
+      <header className="border-b border-border">
         <nav className="mx-auto flex max-w-7xl items-center justify-between px-6 py-4" aria-label="Main">
-          <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+          <Link href="/" className="flex items-center gap-2 font-semibold text-foreground">
             <Logo className="size-7" />
             Bulkhead
           </Link>
-          <div className="flex items-center gap-6 text-sm text-slate-600">
-            <span className="font-medium text-slate-900">API reference</span>
-            <a href={OPENAPI_URL} className="hover:text-slate-900">
+          <div className="flex items-center gap-6 text-sm text-muted-foreground">
+            <span className="font-medium text-foreground">API reference</span>
+            <a href={OPENAPI_URL} className="hover:text-foreground">
               openapi.json
             </a>
-            <Link href="/sign-in" className="font-semibold text-brand-600 hover:text-brand-700">
+            <Link href="/sign-in" className="font-semibold text-primary hover:underline">
               Sign in
             </Link>
           </div>
@@ -116,11 +114,11 @@ export default function ApiReferencePage() {
         <aside className="hidden w-60 shrink-0 lg:block">
           <nav className="sticky top-8 max-h-[calc(100dvh-4rem)] space-y-6 overflow-y-auto text-sm" aria-label="API reference">
             <div>
-              <p className="font-semibold text-slate-900">Guide</p>
+              <p className="font-semibold text-foreground">Guide</p>
               <ul className="mt-2 space-y-1.5">
                 {GUIDE.map((item) => (
                   <li key={item.id}>
-                    <a href={`#${item.id}`} className="text-slate-600 hover:text-slate-900">
+                    <a href={`#${item.id}`} className="text-muted-foreground hover:text-foreground">
                       {item.title}
                     </a>
                   </li>
@@ -129,11 +127,11 @@ export default function ApiReferencePage() {
             </div>
             {tags.map((tag) => (
               <div key={tag.name}>
-                <p className="font-semibold text-slate-900">{tag.name}</p>
+                <p className="font-semibold text-foreground">{tag.name}</p>
                 <ul className="mt-2 space-y-1.5">
                   {tag.operations.map((op) => (
                     <li key={op.id}>
-                      <a href={`#${op.id}`} className="flex items-center gap-2 text-slate-600 hover:text-slate-900">
+                      <a href={`#${op.id}`} className="flex items-center gap-2 text-muted-foreground hover:text-foreground">
                         <MethodBadge method={op.method} />
                         {op.summary}
                       </a>
@@ -147,13 +145,13 @@ export default function ApiReferencePage() {
 
         <main id="top" className="min-w-0 flex-1 space-y-12">
           <div>
-            <p className="text-sm font-semibold tracking-wide text-brand-600 uppercase">REST API v{doc.info.version}</p>
-            <h1 className="mt-2 text-3xl font-bold tracking-tight text-slate-900 sm:text-4xl">{doc.info.title}</h1>
-            <p className="mt-4 max-w-3xl text-base leading-7 text-slate-600">
-              Orders, customers, products and the revenue report of one workspace, over JSON. The API key is the only thing a request
-              says about its workspace: no path, header or body field can name another one, and another workspace&apos;s id answers the
-              same <Code>404</Code> as an id that does not exist. This page is generated from the OpenAPI 3.1 document at{' '}
-              <a href={OPENAPI_URL} className="font-medium text-brand-600 hover:text-brand-700">
+            <p className="text-sm font-semibold tracking-wide text-primary uppercase">REST API v{doc.info.version}</p>
+            <h1 className="mt-2 text-3xl font-bold tracking-tight text-foreground sm:text-4xl">{doc.info.title}</h1>
+            <p className="mt-4 max-w-3xl text-base leading-7 text-muted-foreground">
+              Orders, customers, products and the revenue report of one workspace, over JSON. The API key is the only thing a request says
+              about its workspace: no path, header or body field can name another one, and another workspace&apos;s id answers the same{' '}
+              <Code>404</Code> as an id that does not exist. This page is generated from the OpenAPI 3.1 document at{' '}
+              <a href={OPENAPI_URL} className="font-medium text-primary hover:underline">
                 {OPENAPI_URL}
               </a>
               , which is generated from the schemas the API validates with.
@@ -170,7 +168,7 @@ export default function ApiReferencePage() {
                 under <strong>Settings → API keys</strong> (<Code>/t/&lt;workspace&gt;/settings/api-keys</Code>); a key is shown once, when
                 it is created, and stored only as a hash. A missing, malformed, unknown or revoked key is a <Code>401</Code>.
               </p>
-              <Table
+              <SimpleTable
                 head={['Scope', 'Allows']}
                 rows={[
                   [<Code key="read">read</Code>, 'Listing and reading orders, customers and products, and the revenue report.'],
@@ -178,17 +176,21 @@ export default function ApiReferencePage() {
                 ]}
               />
               <p>
-                A key never does more than its creator&apos;s current role allows: a member&apos;s key cannot refund, and a key stops working
-                when its creator leaves the workspace. Anything the scope or the role does not allow is a <Code>403</Code>; each endpoint
-                below says what it needs.
+                A key never does more than its creator&apos;s current role allows: a member&apos;s key cannot refund, and a key stops
+                working when its creator leaves the workspace. Anything the scope or the role does not allow is a <Code>403</Code>; each
+                endpoint below says what it needs.
               </p>
             </Section>
 
             <Section id="rate-limits" title="Rate limits">
               <p>Requests per minute, counted per key and, for all keys and the web app together, per workspace:</p>
-              <Table
+              <SimpleTable
                 head={['Plan', 'Per key', 'Per workspace']}
-                rows={PLAN_NAMES.map((plan) => [PLANS[plan].label, number(PLANS[plan].keyRequestsPerMinute), number(PLANS[plan].tenantRequestsPerMinute)])}
+                rows={PLAN_NAMES.map((plan) => [
+                  PLANS[plan].label,
+                  number(PLANS[plan].keyRequestsPerMinute),
+                  number(PLANS[plan].tenantRequestsPerMinute),
+                ])}
               />
               <p>
                 Every authenticated answer carries <Code>RateLimit-Limit</Code>, <Code>RateLimit-Remaining</Code>,{' '}
@@ -203,8 +205,8 @@ export default function ApiReferencePage() {
                 Send an <Code>Idempotency-Key</Code> header (1–255 visible ASCII characters; a UUID is a good choice) with a{' '}
                 <Code>POST</Code> to make retrying it safe. For {IDEMPOTENCY_TTL_MS / 3_600_000} hours, the same key with the same request
                 returns the first response again, with <Code>Idempotent-Replayed: true</Code>, and writes nothing; the same key with a
-                different request is a <Code>422</Code>. A request that failed leaves no record, so it can be retried with its key. Keys
-                are per workspace.
+                different request is a <Code>422</Code>. A request that failed leaves no record, so it can be retried with its key. Keys are
+                per workspace.
               </p>
             </Section>
 
@@ -215,7 +217,7 @@ export default function ApiReferencePage() {
               </p>
               <CodeBlock label="A problem response">{PROBLEM_EXAMPLE}</CodeBlock>
               <FieldTable fields={problemFields} response />
-              <Table
+              <SimpleTable
                 head={['Status', 'Code', 'When']}
                 rows={errorCodes.map((code) => [
                   <span key="status" className="font-mono">
@@ -264,10 +266,10 @@ export default function ApiReferencePage() {
           {tags.map((tag) => (
             <section key={tag.name} aria-labelledby={`tag-${tag.name}`} className="space-y-6">
               <div>
-                <h2 id={`tag-${tag.name}`} className="text-2xl font-bold tracking-tight text-slate-900">
+                <h2 id={`tag-${tag.name}`} className="text-2xl font-bold tracking-tight text-foreground">
                   {tag.name}
                 </h2>
-                {tag.description ? <p className="mt-1 text-sm text-slate-600">{tag.description}</p> : null}
+                {tag.description ? <p className="mt-1 text-sm text-muted-foreground">{tag.description}</p> : null}
               </div>
               {tag.operations.map((op) => (
                 <Endpoint key={op.id} op={op} />

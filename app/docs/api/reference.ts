@@ -97,7 +97,13 @@ export function fieldsOf(doc: Doc, raw: Schema, prefix = '', depth = 0): Field[]
   return Object.entries(schema.properties ?? {}).flatMap(([key, property]) => {
     const name = `${prefix}${key}`;
     const resolved = resolveSchema(doc, property);
-    const field: Field = { name, type: typeOf(doc, property), required: required.has(key), rules: rulesOf(doc, property), description: resolved.description };
+    const field: Field = {
+      name,
+      type: typeOf(doc, property),
+      required: required.has(key),
+      rules: rulesOf(doc, property),
+      description: resolved.description,
+    };
     const inner = resolved.items ? resolveSchema(doc, resolved.items) : resolved;
     const nested = inner.properties && depth < MAX_DEPTH ? fieldsOf(doc, inner, `${name}${resolved.items ? '[]' : ''}.`, depth + 1) : [];
     return [field, ...nested];
@@ -121,7 +127,10 @@ function parametersOf(doc: Doc, operation: Operation): OperationDoc['parameters'
 
 function responsesOf(doc: Doc, operation: Operation): ResponseDoc[] {
   return Object.entries(operation.responses ?? {}).map(([status, raw]) => {
-    const response = (isRef(raw as object) ? doc.components!.responses![refName((raw as { $ref: string }).$ref)] : raw) as Exclude<Response, { $ref: string }>;
+    const response = (isRef(raw as object) ? doc.components!.responses![refName((raw as { $ref: string }).$ref)] : raw) as Exclude<
+      Response,
+      { $ref: string }
+    >;
     const [mediaType, media] = Object.entries(response.content ?? {})[0] ?? [];
     const schema = media?.schema;
     const problem = mediaType === 'application/problem+json';
@@ -137,7 +146,11 @@ function responsesOf(doc: Doc, operation: Operation): ResponseDoc[] {
 }
 
 function operationOf(doc: Doc, path: string, method: string, operation: Operation): OperationDoc {
-  const extensions = operation as Operation & { 'x-permission': string; 'x-creator-roles': string[]; 'x-codeSamples': { source: string }[] };
+  const extensions = operation as Operation & {
+    'x-permission': string;
+    'x-creator-roles': string[];
+    'x-codeSamples': { source: string }[];
+  };
   const body = operation.requestBody && !isRef(operation.requestBody) ? operation.requestBody : undefined;
   const bodySchema = body?.content['application/json']?.schema;
   const security = operation.security?.[0] ?? {};
@@ -153,7 +166,11 @@ function operationOf(doc: Doc, path: string, method: string, operation: Operatio
     creatorRoles: extensions['x-creator-roles'],
     parameters: parametersOf(doc, operation),
     body: bodySchema
-      ? { required: body?.required ?? false, fields: fieldsOf(doc, bodySchema), schemaName: isRef(bodySchema) ? refName(bodySchema.$ref) : undefined }
+      ? {
+          required: body?.required ?? false,
+          fields: fieldsOf(doc, bodySchema),
+          schemaName: isRef(bodySchema) ? refName(bodySchema.$ref) : undefined,
+        }
       : undefined,
     responses: responsesOf(doc, operation),
     curl: extensions['x-codeSamples'][0]?.source ?? '',
@@ -165,7 +182,11 @@ export function apiReference() {
   const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
     METHODS.flatMap((method) => (item[method] ? [operationOf(doc, path, method, item[method])] : [])),
   );
-  const tags = (doc.tags ?? []).map((tag) => ({ name: tag.name, description: tag.description, operations: operations.filter((op) => op.tag === tag.name) }));
+  const tags = (doc.tags ?? []).map((tag) => ({
+    name: tag.name,
+    description: tag.description,
+    operations: operations.filter((op) => op.tag === tag.name),
+  }));
   const schemas = doc.components?.schemas ?? {};
   return { doc, tags, problemFields: schemas.Problem ? fieldsOf(doc, schemas.Problem) : [] };
 }

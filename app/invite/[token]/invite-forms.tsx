@@ -1,11 +1,12 @@
 'use client';
 
 import { useActionState } from 'react';
+
 import { Field, FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
 import type { ActionResult } from '@/lib/auth/entry';
 
-export function AcceptForm({ action }: { action: () => Promise<ActionResult> }) {
+export function AcceptForm({ action }: { action: (previous: unknown, formData: FormData) => Promise<ActionResult<unknown>> }) {
   const [state, submit] = useActionState(action, undefined);
   return (
     <form action={submit} className="space-y-4">
@@ -17,7 +18,13 @@ export function AcceptForm({ action }: { action: () => Promise<ActionResult> }) 
   );
 }
 
-export function InvitedSignUpForm({ action, email }: { action: (previous: unknown, formData: FormData) => Promise<ActionResult>; email: string }) {
+export function InvitedSignUpForm({
+  action,
+  email,
+}: {
+  action: (previous: unknown, formData: FormData) => Promise<ActionResult>;
+  email: string;
+}) {
   const [state, submit] = useActionState(action, undefined);
   const failed = state && !state.ok ? state : undefined;
   return (
@@ -25,7 +32,15 @@ export function InvitedSignUpForm({ action, email }: { action: (previous: unknow
       <FormError message={failed?.formError} />
       <Field label="Email" name="email-display" value={email} readOnly disabled />
       <Field label="Your name" name="name" required defaultValue={failed?.values?.name} errors={failed?.fieldErrors?.name} />
-      <Field label="Choose a password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." errors={failed?.fieldErrors?.password} />
+      <Field
+        label="Choose a password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 10 characters."
+        errors={failed?.fieldErrors?.password}
+      />
       <SubmitButton className="w-full" pendingLabel="Creating your account…">
         Create account and join
       </SubmitButton>

@@ -1,5 +1,7 @@
 'use client';
 
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card';
 import { UnavailableNotice } from '@/components/ui/unavailable';
 import { unavailableOf } from '@/lib/errors';
 
@@ -9,19 +11,19 @@ import { unavailableOf } from '@/lib/errors';
 // production build passes on (lib/errors.ts). Anything else is unexpected: its details stay in the
 // server log, under the digest shown here, never on the page.
 export default function WorkspaceError({ error, retry }: { error: Error & { digest?: string }; retry: () => void }) {
-  const tryAgain = (
-    <button onClick={retry} className="rounded-lg bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">
-      Try again
-    </button>
-  );
+  const tryAgain = <Button onClick={retry}>Try again</Button>;
   const refusal = unavailableOf(error);
   if (refusal) return <UnavailableNotice refusal={refusal} level="page" action={tryAgain} />;
   return (
-    <div className="max-w-lg rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200" role="alert">
-      <h1 className="text-lg font-semibold text-slate-900">Something went wrong</h1>
-      <p className="mt-2 text-sm text-slate-600">Nothing was saved by the request that failed. Try again; if it keeps happening, quote this reference to support.</p>
-      {error.digest ? <p className="mt-2 font-mono text-xs text-slate-500">Reference: {error.digest}</p> : null}
-      <div className="mt-4">{tryAgain}</div>
-    </div>
+    <Card className="max-w-lg" role="alert">
+      <CardHeader>
+        <h1 className="text-lg font-semibold">Something went wrong</h1>
+        <CardDescription>
+          Nothing was saved by the request that failed. Try again; if it keeps happening, quote this reference to support.
+        </CardDescription>
+        {error.digest ? <p className="mt-1 font-mono text-xs text-muted-foreground">Reference: {error.digest}</p> : null}
+      </CardHeader>
+      <CardContent>{tryAgain}</CardContent>
+    </Card>
   );
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+
 import { AppShell, type NavItem } from '@/components/shell/app-shell';
 import { tenantAccess } from '@/lib/auth/entry';
 import { can, type Permission } from '@/lib/auth/permissions';
@@ -26,9 +27,17 @@ export default async function TenantLayout({ children, params }: { children: Rea
   const access = await tenantAccess(slug);
   const tenants = await userTenants(access.user.id);
   const current = tenants.find((t) => t.slug === slug)!;
-  const nav: NavItem[] = NAV.filter((item) => can(access.role, item.permission)).map((item) => ({ href: `/t/${slug}${item.path}`, label: item.label }));
+  const nav: NavItem[] = NAV.filter((item) => can(access.role, item.permission)).map((item) => ({
+    href: `/t/${slug}${item.path}`,
+    label: item.label,
+  }));
   return (
-    <AppShell tenant={{ slug, name: current.name, role: access.role }} tenants={tenants.map(({ slug: s, name, role }) => ({ slug: s, name, role }))} user={access.user} nav={nav}>
+    <AppShell
+      tenant={{ slug, name: current.name, role: access.role }}
+      tenants={tenants.map(({ slug: s, name, role }) => ({ slug: s, name, role }))}
+      user={access.user}
+      nav={nav}
+    >
       {children}
     </AppShell>
   );

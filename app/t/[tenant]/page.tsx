@@ -2,9 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { forbidden } from 'next/navigation';
 import { Suspense } from 'react';
-import { EmptyState, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+
+import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton, SkeletonLine, SkeletonStatCards, SkeletonTable } from '@/components/ui/skeleton';
 import { Stat } from '@/components/ui/stat';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
 import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
@@ -33,9 +38,9 @@ export default async function DashboardPage({ params }: { params: Promise<{ tena
           <SkeletonStatCards count={can(access.role, 'revenue.view') ? 4 : 2} className="sm:grid-cols-2 xl:grid-cols-4" />
           <section>
             <SkeletonLine className="h-5 w-36" />
-            <div className="mt-3 rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+            <Card className="mt-3 py-0">
               <SkeletonTable rows={8} cols={4} head={false} />
-            </div>
+            </Card>
           </section>
         </Skeleton>
       }
@@ -47,51 +52,95 @@ export default async function DashboardPage({ params }: { params: Promise<{ tena
 
 /** Opens its own tenant context: none flows from the page into a streamed child. */
 async function Dashboard({ slug }: { slug: string }) {
-  return orUnavailable(tenantPage(slug, 'dashboard.view', async (access) => {
-    const [tenant, figures, recent] = await Promise.all([
-      tenantDb().tenant.findFirstOrThrow({ select: { name: true } }),
-      lastSixMonths(),
-      listOrders({ sort: 'placed_desc' }),
-    ]);
-    const money = (minor: number) => formatMoney(minor, figures.currency);
-    const months = figures.months;
-    const now = months.at(-1)!;
-    const before = months.at(-2)!;
-    const aov = (m: (typeof months)[number]) => (m.orders ? Math.round(m.ordersTotal / m.orders) : 0);
-    const showRevenue = can(access.role, 'revenue.view');
-    return (
-      <div className="space-y-8">
-        <PageHeader title={tenant.name} description={`This month (${now.month}) at a glance. Everything here belongs to ${tenant.name} and nobody else.`} />
-        <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-          {showRevenue ? <Stat label="Revenue this month" value={money(now.gross - now.refunds)} series={months.map((m) => m.gross - m.refunds)} current={now.gross - now.refunds} previous={before.gross - before.refunds} /> : null}
-          <Stat label="Orders this month" value={now.orders.toLocaleString('en-US')} series={months.map((m) => m.orders)} current={now.orders} previous={before.orders} />
-          <Stat label="Average order value" value={money(aov(now))} series={months.map(aov)} current={aov(now)} previous={aov(before)} />
-          {showRevenue ? <Stat label="Refunds this month" value={money(now.refunds)} series={months.map((m) => m.refunds)} current={now.refunds} previous={before.refunds} /> : null}
-        </dl>
-        <section>
-          <h2 className="font-semibold text-slate-900">Recent orders</h2>
-          <div className="mt-3 overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-            {recent.items.length === 0 ? (
-              <EmptyState title="No orders yet." />
-            ) : (
-              <table className={t.table}>
-                <tbody className={t.body}>
-                  {recent.items.slice(0, 8).map((o) => (
-                    <tr key={o.id}>
-                      <td className={t.td}>
-                        <Link href={`/t/${slug}/orders/${o.id}`} className="font-medium text-brand-700">#{o.number}</Link>
-                      </td>
-                      <td className={t.td}>{o.customer.name}</td>
-                      <td className={t.td}><StatusBadge status={o.status} /></td>
-                      <td className={t.num}>{formatMoney(o.total, o.currency)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </div>
-        </section>
-      </div>
-    );
-  }), 'page');
+  return orUnavailable(
+    tenantPage(slug, 'dashboard.view', async (access) => {
+      const [tenant, figures, recent] = await Promise.all([
+        tenantDb().tenant.findFirstOrThrow({ select: { name: true } }),
+        lastSixMonths(),
+        listOrders({ sort: 'placed_desc' }),
+      ]);
+      const money = (minor: number) => formatMoney(minor, figures.currency);
+      const months = figures.months;
+      const now = months.at(-1)!;
+      // Month to date against last month up to the same day and time (all of it at most), not all of last month.
+      const before = figures.sameDaysLastMonth;
+      const versus = 'the same days last month';
+      const aov = (m: Omit<(typeof months)[number], 'month'>) => (m.orders ? Math.round(m.ordersTotal / m.orders) : 0);
+      const showRevenue = can(access.role, 'revenue.view');
+      return (
+        <div className="space-y-8">
+          <PageHeader
+            title={tenant.name}
+            description={`This month (${now.month}) at a glance. Everything here belongs to ${tenant.name} and nobody else.`}
+          />
+          <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+            {showRevenue ? (
+              <Stat
+                label="Revenue this month"
+                value={money(now.gross - now.refunds)}
+                series={months.map((m) => m.gross - m.refunds)}
+                current={now.gross - now.refunds}
+                previous={before.gross - before.refunds}
+                versus={versus}
+              />
+            ) : null}
+            <Stat
+              label="Orders this month"
+              value={now.orders.toLocaleString('en-US')}
+              series={months.map((m) => m.orders)}
+              current={now.orders}
+              previous={before.orders}
+              versus={versus}
+            />
+            <Stat
+              label="Average order value"
+              value={money(aov(now))}
+              series={months.map(aov)}
+              current={aov(now)}
+              previous={aov(before)}
+              versus={versus}
+            />
+            {showRevenue ? (
+              <Stat
+                label="Refunds this month"
+                value={money(now.refunds)}
+                series={months.map((m) => m.refunds)}
+                current={now.refunds}
+                previous={before.refunds}
+                versus={versus}
+              />
+            ) : null}
+          </dl>
+          <section>
+            <h2 className="font-semibold text-foreground">Recent orders</h2>
+            <Card className="mt-3 py-0">
+              {recent.items.length === 0 ? (
+                <EmptyState title="No orders yet." />
+              ) : (
+                <Table>
+                  <TableBody>
+                    {recent.items.slice(0, 8).map((o) => (
+                      <TableRow key={o.id}>
+                        <TableCell>
+                          <Link href={`/t/${slug}/orders/${o.id}`} className="font-medium text-primary">
+                            #{o.number}
+                          </Link>
+                        </TableCell>
+                        <TableCell>{o.customer.name}</TableCell>
+                        <TableCell>
+                          <StatusBadge status={o.status} />
+                        </TableCell>
+                        <TableCell className="text-right tabular-nums">{formatMoney(o.total, o.currency)}</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              )}
+            </Card>
+          </section>
+        </div>
+      );
+    }),
+    'page',
+  );
 }

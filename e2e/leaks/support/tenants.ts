@@ -1,5 +1,8 @@
 import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
+import { fromAddress } from '../../support/addresses';
+import { ListPage, OrderPage } from '../../support/pages';
+
 // Who attacks whom. The seeded Acme and Globex are read-only here: the leak suite only reads them,
 // and its write attempts must be refused. Canary markers are strings that exist only in one tenant's
 // rows (customer notes, product SKUs, customer emails) — never in tenant or user names — so the
@@ -16,16 +19,26 @@ export interface TenantUnderTest {
 }
 
 export const ACME: TenantUnderTest = { slug: 'acme', name: 'Acme Corp', owner: 'alice@acme.test', canaries: ['CANARY-ACME', '@acme.test'] };
-export const GLOBEX: TenantUnderTest = { slug: 'globex', name: 'Globex', owner: 'bob@globex.test', canaries: ['CANARY-GLOBEX', '@globex.test'] };
+export const GLOBEX: TenantUnderTest = {
+  slug: 'globex',
+  name: 'Globex',
+  owner: 'bob@globex.test',
+  canaries: ['CANARY-GLOBEX', '@globex.test'],
+};
 export const SHARED_USER = 'sam@example.test';
 
 export const other = (tenant: TenantUnderTest) => (tenant.slug === 'acme' ? GLOBEX : ACME);
 
-/** A signed-in API context for `email`, logged in through Auth.js's own endpoints (no UI). */
-export async function apiSession(baseURL: string, email: string, password = PASSWORD): Promise<APIRequestContext> {
-  const api = await playwrightRequest.newContext({ baseURL });
+/**
+ * A signed-in API context for `email`, logged in through Auth.js's own endpoints (no UI). With
+ * `address`, the context's requests come from that client address (e2e/support/addresses.ts).
+ */
+export async function apiSession(baseURL: string, email: string, password = PASSWORD, address?: string): Promise<APIRequestContext> {
+  const api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: address ? fromAddress(address) : undefined });
   const { csrfToken } = (await (await api.get('/api/auth/csrf')).json()) as { csrfToken: string };
-  const response = await api.post('/api/auth/callback/credentials', { form: { email, password, csrfToken, callbackUrl: `${baseURL}/tenants` } });
+  const response = await api.post('/api/auth/callback/credentials', {
+    form: { email, password, csrfToken, callbackUrl: `${baseURL}/tenants` },
+  });
   if (!response.ok()) throw new Error(`sign-in of ${email} failed: ${response.status()}`);
   const state = await api.storageState();
   if (!state.cookies.some((c) => c.name.endsWith('authjs.session-token'))) throw new Error(`sign-in of ${email} set no session cookie`);
@@ -50,24 +63,23 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** Ids of real records of `tenant`, read through its own owner's pages (specs import no database). */
 export async function discoverRecords(page: Page, tenant: TenantUnderTest): Promise<KnownRecords> {
-  const first = async (path: string, what: string) => {
-    await page.goto(`/t/${tenant.slug}/${path}`);
-    const hrefs = await page.locator(`a[href*="/t/${tenant.slug}/${path}/"]`).evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
-    const id = hrefs.map((href) => href.match(new RegExp(`/${path}/(${UUID})`))?.[1]).find(Boolean);
-    if (!id) throw new Error(`no ${what} found on /t/${tenant.slug}/${path}: is the demo seed loaded?`);
+  const first = async (kind: 'orders' | 'products', what: string) => {
+    const list = new ListPage(page, tenant.slug, kind);
+    await list.goto();
+    const id = (await list.recordHrefs()).map((href) => href.match(new RegExp(`/${kind}/(${UUID})`))?.[1]).find(Boolean);
+    if (!id) throw new Error(`no ${what} found on ${list.path}: is the demo seed loaded?`);
     return id;
   };
   const orderId = await first('orders', 'order');
   const productId = await first('products', 'product');
   // The customer comes from an order's page rather than the customers list, so discovery still
   // works when that list is the page under test (the leak suite's control build breaks it).
-  await page.goto(`/t/${tenant.slug}/orders/${orderId}`);
+  await new OrderPage(page, tenant.slug).goto(orderId);
   const customerHref = await page.locator(`a[href*="/t/${tenant.slug}/customers/"]`).first().getAttribute('href');
   const customerId = customerHref?.match(new RegExp(`/customers/(${UUID})`))?.[1];
   if (!customerId) throw new Error(`no customer link on order ${orderId} of ${tenant.slug}`);
   return { customerId, productId, orderId };
 }
-
 
 /** Collects the text of every same-origin response a page receives (HTML, RSC payloads, JSON, CSV). */
 export function captureResponses(page: Page, origin: string): { bodies: () => Promise<string[]> } {

@@ -1,13 +1,21 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+
+import { dropDatabase, dropRoles, migrate, provisionDatabase, type ProvisionedDatabase } from '@bulkhead/tenancy/admin';
+import {
+  auditCatalog,
+  auditIsolation,
+  AuditSetupError,
+  CHECK_TITLES,
+  knownDefects,
+  withoutKnownDefects,
+  type Finding,
+} from '@bulkhead/tenancy/audit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
 import { createTestDatabase, setupTestDatabase } from '../../../test/db';
-import { migrate } from '../migrate';
-import { dropDatabase, dropRoles, provisionDatabase, type ProvisionedDatabase } from '../provision';
-import { BULKHEAD_ALLOWLIST, knownDefects, withoutKnownDefects } from './allowlist';
-import { auditCatalog, auditIsolation, CHECK_TITLES, type Finding } from './checks';
-import { AuditSetupError } from './finding';
+import { BULKHEAD_ALLOWLIST } from './allowlist';
 import { loadFixtures, render, type AuditFixture, type FixtureNames } from './fixtures';
 
 // The isolation audit, proved both ways: the migrated schema has nothing to report, and every
@@ -66,7 +74,7 @@ async function catalogFindings(target: AuditedDatabase, fixture?: AuditFixture):
   try {
     if (fixture) await applyFixture(target, fixture);
     await session.query(`SET LOCAL ROLE ${target.db.roles.owner}`);
-    return await auditCatalog(session, { runtimeRole: target.db.roles.app });
+    return await auditCatalog(session, { runtimeRole: target.db.roles.app, allowlist: BULKHEAD_ALLOWLIST });
   } finally {
     await session.query('ROLLBACK');
   }
@@ -85,9 +93,10 @@ async function expectFlagged(findings: Finding[], fixture: AuditFixture, names: 
     findings.some((f) => f.check === fixture.check && f.object === object),
     `expected check ${fixture.check} to name ${object}, got${explain(findings)}`,
   ).toBe(true);
-  expect([...new Set(findings.map((f) => f.check))].sort((a, b) => a - b), `other checks flagged:${explain(findings)}`).toEqual(
-    [fixture.check, ...fixture.also].sort((a, b) => a - b),
-  );
+  expect(
+    [...new Set(findings.map((f) => f.check))].sort((a, b) => a - b),
+    `other checks flagged:${explain(findings)}`,
+  ).toEqual([fixture.check, ...fixture.also].sort((a, b) => a - b));
   for (const f of findings) expect(f.message, `finding without a fix: ${f.message}`).toMatch(/\. Fix: \S/);
 }
 
@@ -129,7 +138,9 @@ describe('isolation audit', () => {
 
     it('still sees every known defect the allowlist accepts, and nothing else', async () => {
       const findings = await auditOf(sharedRoles.db, withoutKnownDefects(BULKHEAD_ALLOWLIST));
-      const known = knownDefects(BULKHEAD_ALLOWLIST).exemptions.map((e) => `${e.check} ${e.object}`).sort();
+      const known = knownDefects(BULKHEAD_ALLOWLIST)
+        .exemptions.map((e) => `${e.check} ${e.object}`)
+        .sort();
       expect(findings.map((f) => `${f.check} ${f.object}`).sort()).toEqual(known);
     });
 

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+
 import { resetPasswordAction } from './actions';
 import { ResetForm } from './reset-form';
 
@@ -8,8 +9,8 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
   const { token } = await params;
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight text-slate-900">Choose a new password</h1>
-      <p className="mt-1 text-sm text-slate-600">Every existing session ends when you save it.</p>
+      <h1 className="text-2xl font-bold tracking-tight text-foreground">Choose a new password</h1>
+      <p className="mt-1 text-sm text-muted-foreground">Every existing session ends when you save it.</p>
       <ResetForm action={resetPasswordAction.bind(null, token)} />
     </>
   );

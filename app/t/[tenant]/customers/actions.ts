@@ -3,11 +3,11 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { tenantAction } from '@/lib/auth/entry';
-import { createCustomer, setCustomerArchived, updateCustomer } from '@/lib/customers/service';
-import { customerInput as customer } from '@/lib/commerce/schemas';
-import { id, version } from '@/lib/validation';
 
+import { tenantAction } from '@/lib/auth/entry';
+import { customerInput as customer } from '@/lib/commerce/schemas';
+import { createCustomer, setCustomerArchived, updateCustomer } from '@/lib/customers/service';
+import { id, version } from '@/lib/validation';
 
 export const createCustomerAction = tenantAction({ input: customer, permission: 'customers.create' }, async (input, access) => {
   const created = await createCustomer(input);

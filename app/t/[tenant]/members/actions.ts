@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+
 import { tenantAction } from '@/lib/auth/entry';
 import { changeRole, inviteMember, removeMember, revokeInvitation } from '@/lib/members/service';
 
@@ -18,10 +19,13 @@ export const inviteAction = tenantAction(
   },
 );
 
-export const changeRoleAction = tenantAction({ input: z.object({ userId, role }), permission: 'members.update_role' }, async (input, access) => {
-  await changeRole(input);
-  revalidatePath(`/t/${access.slug}`, 'layout');
-});
+export const changeRoleAction = tenantAction(
+  { input: z.object({ userId, role }), permission: 'members.update_role' },
+  async (input, access) => {
+    await changeRole(input);
+    revalidatePath(`/t/${access.slug}`, 'layout');
+  },
+);
 
 export const removeMemberAction = tenantAction({ input: z.object({ userId }), permission: 'members.remove' }, async (input, access) => {
   await removeMember(input);
@@ -33,7 +37,10 @@ export const leaveAction = tenantAction({ input: z.object({}), permission: 'memb
   redirect('/tenants');
 });
 
-export const revokeInvitationAction = tenantAction({ input: z.object({ invitationId: z.uuid('Unknown invitation.') }), permission: 'members.invite' }, async (input, access) => {
-  await revokeInvitation(input.invitationId);
-  revalidatePath(`/t/${access.slug}/members`);
-});
+export const revokeInvitationAction = tenantAction(
+  { input: z.object({ invitationId: z.uuid('Unknown invitation.') }), permission: 'members.invite' },
+  async (input, access) => {
+    await revokeInvitation(input.invitationId);
+    revalidatePath(`/t/${access.slug}/members`);
+  },
+);

@@ -2,38 +2,70 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { forbidden } from 'next/navigation';
 import { Suspense } from 'react';
-import { EmptyState, LinkButton, NextPageLink, PageHeader, StatusBadge, tableClasses as t } from '@/components/ui/page';
+
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { LinkButton } from '@/components/ui/link-button';
+import { NextPageLink } from '@/components/ui/next-page-link';
+import { PageHeader } from '@/components/ui/page-header';
+import { QueryProblems } from '@/components/ui/query-problems';
+import { Select } from '@/components/ui/select';
 import { Skeleton, SkeletonTable } from '@/components/ui/skeleton';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { orUnavailable } from '@/components/ui/unavailable';
-import type { OrderStatus } from '@/lib/db/generated/client';
 import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
+import type { OrderStatus } from '@/lib/db/generated/client';
 import { formatMoney } from '@/lib/money';
 import { listOrders, type OrderFilters, type OrderSort } from '@/lib/orders/service';
+import { field, parsePageQuery, type QueryValues, type SearchParams } from '@/lib/page-query';
 
 export const metadata: Metadata = { title: 'Orders' };
 
 const STATUSES: OrderStatus[] = ['pending', 'paid', 'partially_refunded', 'refunded', 'cancelled', 'draft'];
-const SORTS: Record<OrderSort, string> = { placed_desc: 'Newest first', placed_asc: 'Oldest first', total_desc: 'Largest total', total_asc: 'Smallest total' };
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const SORTS: Record<OrderSort, string> = {
+  placed_desc: 'Newest first',
+  placed_asc: 'Oldest first',
+  total_desc: 'Largest total',
+  total_asc: 'Smallest total',
+};
+const QUERY = {
+  q: field.text(120),
+  status: field.oneOf(STATUSES),
+  from: field.day(),
+  to: field.day(),
+  sort: field.oneOf(Object.keys(SORTS) as OrderSort[]),
+  cursor: field.cursor(),
+};
+type Search = QueryValues<typeof QUERY>;
 
-type Search = { q?: string; status?: string; from?: string; to?: string; sort?: string; cursor?: string };
+/** A filter's caption above its control. */
+const filterLabel = 'text-xs font-normal text-muted-foreground';
 
-/** Filters come from the URL: anything malformed is ignored rather than passed on. */
+/** Filters come from the URL through parsePageQuery: anything malformed is ignored (and said so), never passed on. */
 function filtersFrom(search: Search): OrderFilters & { sort: OrderSort } {
   return {
-    status: STATUSES.includes(search.status as OrderStatus) ? (search.status as OrderStatus) : undefined,
-    sort: search.sort && search.sort in SORTS ? (search.sort as OrderSort) : 'placed_desc',
-    from: search.from && DAY.test(search.from) ? new Date(`${search.from}T00:00:00Z`) : undefined,
-    to: search.to && DAY.test(search.to) ? new Date(Date.parse(`${search.to}T00:00:00Z`) + 86_400_000) : undefined,
-    cursor: search.cursor && /^[0-9a-f-]{36}$/.test(search.cursor) ? search.cursor : undefined,
+    status: search.status,
+    sort: search.sort ?? 'placed_desc',
+    from: search.from ? new Date(`${search.from}T00:00:00Z`) : undefined,
+    to: search.to ? new Date(Date.parse(`${search.to}T00:00:00Z`) + 86_400_000) : undefined,
+    cursor: search.cursor,
     search: search.q,
   };
 }
 
-export default async function OrdersPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
+export default async function OrdersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
-  const search = await searchParams;
+  const { values: search, problems } = parsePageQuery(await searchParams, QUERY);
   // Decided before anything streams: another tenant's slug must be a real 404, a missing permission a real 403.
   const access = await tenantAccess(slug);
   if (!can(access.role, 'orders.view')) forbidden();
@@ -41,43 +73,48 @@ export default async function OrdersPage({ params, searchParams }: { params: Pro
   const base = `/t/${slug}/orders`;
   return (
     <div>
-      <PageHeader title="Orders" description="Every order of this workspace." actions={can(access.role, 'orders.create') ? <LinkButton href={`${base}/new`}>New order</LinkButton> : null} />
+      <PageHeader
+        title="Orders"
+        description="Every order of this workspace."
+        actions={can(access.role, 'orders.create') ? <LinkButton href={`${base}/new`}>New order</LinkButton> : null}
+      />
       <form className="mt-6 flex flex-wrap items-end gap-3" role="search" aria-label="Filter orders">
-        <label className="text-xs text-slate-500">
+        <Label className={filterLabel}>
           Search
-          <input name="q" defaultValue={search.q} placeholder="#1042, customer name or email" className="mt-1 block w-64 rounded-lg border-0 px-3 py-2 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset" />
-        </label>
-        <label className="text-xs text-slate-500">
+          <Input name="q" defaultValue={search.q} placeholder="#1042, customer name or email" className="mt-1 w-64" />
+        </Label>
+        <Label className={filterLabel}>
           Status
-          <select name="status" defaultValue={filters.status ?? ''} className="mt-1 block rounded-lg border-0 py-2 pl-3 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset">
+          <Select name="status" defaultValue={filters.status ?? ''} className="mt-1 w-auto">
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s.replace('_', ' ')}
               </option>
             ))}
-          </select>
-        </label>
-        <label className="text-xs text-slate-500">
+          </Select>
+        </Label>
+        <Label className={filterLabel}>
           From
-          <input type="date" name="from" defaultValue={search.from} className="mt-1 block rounded-lg border-0 px-3 py-2 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset" />
-        </label>
-        <label className="text-xs text-slate-500">
+          <Input type="date" name="from" defaultValue={search.from} className="mt-1 w-auto" />
+        </Label>
+        <Label className={filterLabel}>
           To
-          <input type="date" name="to" defaultValue={search.to} className="mt-1 block rounded-lg border-0 px-3 py-2 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset" />
-        </label>
-        <label className="text-xs text-slate-500">
+          <Input type="date" name="to" defaultValue={search.to} className="mt-1 w-auto" />
+        </Label>
+        <Label className={filterLabel}>
           Sort
-          <select name="sort" defaultValue={filters.sort} className="mt-1 block rounded-lg border-0 py-2 pl-3 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset">
+          <Select name="sort" defaultValue={filters.sort} className="mt-1 w-auto">
             {Object.entries(SORTS).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
             ))}
-          </select>
-        </label>
-        <button className="rounded-lg bg-white px-3 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50">Apply</button>
+          </Select>
+        </Label>
+        <Button variant="outline">Apply</Button>
       </form>
+      <QueryProblems problems={problems} />
       <Suspense
         key={JSON.stringify(search)}
         fallback={
@@ -94,49 +131,55 @@ export default async function OrdersPage({ params, searchParams }: { params: Pro
 
 /** Streams in after the header and filters; opens its own tenant context (none flows into it). */
 async function OrderList({ slug, filters, search }: { slug: string; filters: OrderFilters & { sort: OrderSort }; search: Search }) {
-  return orUnavailable(tenantPage(slug, 'orders.view', async () => {
-    const page = await listOrders(filters);
-    const base = `/t/${slug}/orders`;
-    return (
-      <>
-        <div className="mt-6 overflow-x-auto">
-          {page.items.length === 0 ? (
-            <EmptyState title="No orders match.">Change the filters, or create an order.</EmptyState>
-          ) : (
-            <table className={t.table}>
-              <thead className={t.head}>
-                <tr>
-                  <th className={t.th}>Order</th>
-                  <th className={t.th}>Placed</th>
-                  <th className={t.th}>Customer</th>
-                  <th className={t.th}>Status</th>
-                  <th className={`${t.th} text-right`}>Total</th>
-                </tr>
-              </thead>
-              <tbody className={t.body}>
-                {page.items.map((o) => (
-                  <tr key={o.id} className="hover:bg-slate-50">
-                    <td className={t.td}>
-                      <Link href={`${base}/${o.id}`} className="font-medium text-slate-900 hover:text-brand-700">
-                        #{o.number}
-                      </Link>
-                    </td>
-                    <td className={t.td}>{o.placedAt.toISOString().slice(0, 10)}</td>
-                    <td className={t.td}>
-                      {o.customer.name} <span className="text-xs text-slate-500">{o.customer.email}</span>
-                    </td>
-                    <td className={t.td}>
-                      <StatusBadge status={o.status} />
-                    </td>
-                    <td className={t.num}>{formatMoney(o.total, o.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
-        <NextPageLink basePath={base} params={{ q: search.q, status: filters.status, from: search.from, to: search.to, sort: filters.sort }} cursor={page.nextCursor} />
-      </>
-    );
-  }));
+  return orUnavailable(
+    tenantPage(slug, 'orders.view', async () => {
+      const page = await listOrders(filters);
+      const base = `/t/${slug}/orders`;
+      return (
+        <>
+          <div className="mt-6">
+            {page.items.length === 0 ? (
+              <EmptyState title="No orders match.">Change the filters, or create an order.</EmptyState>
+            ) : (
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Order</TableHead>
+                    <TableHead>Placed</TableHead>
+                    <TableHead>Customer</TableHead>
+                    <TableHead>Status</TableHead>
+                    <TableHead className="text-right">Total</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {page.items.map((o) => (
+                    <TableRow key={o.id}>
+                      <TableCell>
+                        <Link href={`${base}/${o.id}`} className="font-medium text-foreground hover:underline">
+                          #{o.number}
+                        </Link>
+                      </TableCell>
+                      <TableCell>{o.placedAt.toISOString().slice(0, 10)}</TableCell>
+                      <TableCell>
+                        {o.customer.name} <span className="text-xs text-muted-foreground">{o.customer.email}</span>
+                      </TableCell>
+                      <TableCell>
+                        <StatusBadge status={o.status} />
+                      </TableCell>
+                      <TableCell className="text-right tabular-nums">{formatMoney(o.total, o.currency)}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </div>
+          <NextPageLink
+            basePath={base}
+            params={{ q: search.q, status: filters.status, from: search.from, to: search.to, sort: filters.sort }}
+            cursor={page.nextCursor}
+          />
+        </>
+      );
+    }),
+  );
 }

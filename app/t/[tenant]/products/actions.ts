@@ -3,11 +3,11 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { tenantAction } from '@/lib/auth/entry';
-import { createProduct, setProductArchived, updateProduct } from '@/lib/products/service';
-import { productInput as product } from '@/lib/commerce/schemas';
-import { id, version } from '@/lib/validation';
 
+import { tenantAction } from '@/lib/auth/entry';
+import { productInput as product } from '@/lib/commerce/schemas';
+import { createProduct, setProductArchived, updateProduct } from '@/lib/products/service';
+import { id, version } from '@/lib/validation';
 
 export const createProductAction = tenantAction({ input: product, permission: 'products.create' }, async (input, access) => {
   const created = await createProduct(input);

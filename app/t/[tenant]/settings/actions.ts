@@ -3,9 +3,10 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+
 import { tenantAction } from '@/lib/auth/entry';
 import { slugSchema } from '@/lib/auth/slug';
-import { updateTenantSettings } from '@/lib/settings/service';
+import { setTwoFactorRule, updateTenantSettings } from '@/lib/settings/service';
 
 export const updateSettingsAction = tenantAction(
   {
@@ -21,5 +22,18 @@ export const updateSettingsAction = tenantAction(
     revalidatePath('/', 'layout');
     if (slug !== access.slug) redirect(`/t/${slug}/settings?saved=1`);
     return { saved: true };
+  },
+);
+
+/** Owners and admins: members must (or need not) use two-factor sign-in to enter this workspace. */
+export const updateTwoFactorRuleAction = tenantAction(
+  {
+    input: z.object({ requireTwoFactor: z.enum(['on', 'off'], { message: 'Choose whether members must use two-factor sign-in.' }) }),
+    permission: 'settings.update',
+  },
+  async (input, access) => {
+    await setTwoFactorRule(input.requireTwoFactor === 'on', access);
+    revalidatePath(`/t/${access.slug}/settings`);
+    return { required: input.requireTwoFactor === 'on' };
   },
 );

@@ -1,40 +1,79 @@
 import type { Metadata } from 'next';
-import { SettingsNav } from '@/components/settings/settings-nav';
+
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
 import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
-import { tenantSettings } from '@/lib/settings/service';
-import { updateSettingsAction } from './actions';
+import { tenantSettings, twoFactorRule } from '@/lib/settings/service';
+import { timeZoneChoices } from '@/lib/settings/time-zones';
+
+import { updateSettingsAction, updateTwoFactorRuleAction } from './actions';
 import { SettingsForm } from './settings-form';
+import { TwoFactorRuleForm } from './two-factor-rule-form';
 
 export const metadata: Metadata = { title: 'Settings' };
 
-export default async function SettingsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ saved?: string }> }) {
+export default async function SettingsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { tenant: slug } = await params;
   const { saved } = await searchParams;
-  return orUnavailable(tenantPage(slug, 'settings.view', async (access) => {
-    const settings = await tenantSettings();
-    const zones = Intl.supportedValuesOf('timeZone');
-    return (
-      <div className="max-w-xl">
-        <SettingsNav slug={slug} role={access.role} current="" />
-        <h1 className="text-2xl font-bold tracking-tight text-slate-900">Settings</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Plan <span className="font-medium capitalize">{settings.plan}</span> · region {settings.region} · amounts in {settings.currency}
-        </p>
-        {saved ? (
-          <p className="mt-4 text-sm text-emerald-700" role="status">
-            Settings saved. This workspace now lives at /t/{settings.slug}.
-          </p>
-        ) : null}
-        <div className="mt-8 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-          {can(access.role, 'settings.update') ? (
-            <SettingsForm action={updateSettingsAction.bind(null, slug)} initial={settings} timeZones={zones.includes(settings.timezone) ? zones : [settings.timezone, ...zones]} />
-          ) : (
-            <p className="text-sm text-slate-600">Only owners and admins can change these settings.</p>
-          )}
+  return orUnavailable(
+    tenantPage(slug, 'settings.view', async (access) => {
+      // Only zones PostgreSQL and Intl both know (lib/settings/time-zones.ts).
+      const [settings, zones, requireTwoFactor] = await Promise.all([tenantSettings(), timeZoneChoices(), twoFactorRule()]);
+      return (
+        <div className="max-w-xl">
+          <PageHeader
+            title="Settings"
+            description={
+              <>
+                Plan <span className="font-medium capitalize">{settings.plan}</span> · region {settings.region} · amounts in{' '}
+                {settings.currency}
+              </>
+            }
+          />
+          {saved ? (
+            <p className="mt-4 text-sm text-success" role="status">
+              Settings saved. This workspace now lives at /t/{settings.slug}.
+            </p>
+          ) : null}
+          <Card className="mt-8">
+            <CardContent>
+              {can(access.role, 'settings.update') ? (
+                <SettingsForm
+                  action={updateSettingsAction.bind(null, slug)}
+                  initial={settings}
+                  timeZones={zones.includes(settings.timezone) ? zones : [settings.timezone, ...zones]}
+                />
+              ) : (
+                <p className="text-sm text-muted-foreground">Only owners and admins can change these settings.</p>
+              )}
+            </CardContent>
+          </Card>
+          <Card as="section" className="mt-6" aria-labelledby="two-factor-rule-heading">
+            <CardHeader>
+              <CardTitle id="two-factor-rule-heading">Two-factor sign-in</CardTitle>
+              <CardDescription data-testid="two-factor-rule">
+                {requireTwoFactor
+                  ? 'Members must use two-factor sign-in: anyone without it is sent to turn it on before entering this workspace.'
+                  : 'Members may sign in with a password or GitHub alone.'}
+              </CardDescription>
+            </CardHeader>
+            {can(access.role, 'settings.update') ? (
+              <CardContent>
+                <TwoFactorRuleForm action={updateTwoFactorRuleAction.bind(null, slug)} required={requireTwoFactor} />
+              </CardContent>
+            ) : null}
+          </Card>
         </div>
-      </div>
-    );
-  }), 'page');
+      );
+    }),
+    'page',
+  );
 }

@@ -1,8 +1,11 @@
 'use client';
 
 import { useActionState } from 'react';
-import { Field, FormError } from '@/components/forms/field';
+
+import { Field, FieldError, FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
+import { Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
 import type { ActionResult } from '@/lib/auth/entry';
 
 export function SettingsForm({
@@ -21,23 +24,27 @@ export function SettingsForm({
     <form action={submit} className="space-y-5" noValidate aria-label="Workspace settings">
       <FormError message={failed?.formError} />
       <Field label="Workspace name" name="name" defaultValue={values.name} errors={failed?.fieldErrors?.name} />
-      <Field label="Workspace address" name="slug" defaultValue={values.slug} hint="Changing it changes every link to this workspace." errors={failed?.fieldErrors?.slug} />
+      <Field
+        label="Workspace address"
+        name="slug"
+        defaultValue={values.slug}
+        hint="Changing it changes every link to this workspace."
+        errors={failed?.fieldErrors?.slug}
+      />
       <div>
-        <label htmlFor="timezone" className="block text-sm font-medium text-slate-700">
-          Time zone for reports
-        </label>
-        <select id="timezone" name="timezone" defaultValue={values.timezone} className="mt-1.5 block w-full rounded-lg border-0 py-2 pl-3 text-sm ring-1 ring-slate-300 ring-inset">
+        <Label htmlFor="timezone">Time zone for reports</Label>
+        <Select id="timezone" name="timezone" defaultValue={values.timezone} className="mt-1.5">
           {timeZones.map((zone) => (
             <option key={zone} value={zone}>
               {zone}
             </option>
           ))}
-        </select>
-        {failed?.fieldErrors?.timezone ? <p className="mt-1 text-xs text-red-600">{failed.fieldErrors.timezone.join(' ')}</p> : null}
+        </Select>
+        {failed?.fieldErrors?.timezone ? <FieldError>{failed.fieldErrors.timezone.join(' ')}</FieldError> : null}
       </div>
       <SubmitButton pendingLabel="Saving…">Save settings</SubmitButton>
       {state?.ok ? (
-        <p className="text-sm text-emerald-700" role="status">
+        <p className="text-sm text-success" role="status">
           Settings saved.
         </p>
       ) : null}

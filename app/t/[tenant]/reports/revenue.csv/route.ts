@@ -1,7 +1,7 @@
 import { tenantRoute } from '@/lib/auth/entry';
 import { csvLine, csvMoney, csvNumber, csvText } from '@/lib/billing/csv';
-import { revenueReport, type Granularity } from '@/lib/billing/report';
 import { rangeFromSearch } from '@/lib/billing/range';
+import { revenueReport, type Granularity } from '@/lib/billing/report';
 
 // The report's numbers as CSV — exactly the rows of the table on the report page, plus the
 // customers table with ?table=customers. Streamed, so a long daily range starts downloading at
@@ -19,9 +19,25 @@ export const GET = tenantRoute('reports.export', async (request, access) => {
           ...report.topCustomers.map((c) => csvLine([csvText(c.name), csvText(c.email), csvNumber(c.orders), csvMoney(c.net)])),
         ]
       : [
-          csvLine([`${report.granularity}_starting`, `gross_${report.currency}`, `refunds_${report.currency}`, `net_${report.currency}`, 'payments', 'refunds_count']),
-          ...report.buckets.map((b) => csvLine([b.period, csvMoney(b.gross), csvMoney(b.refunds), csvMoney(b.net), csvNumber(b.payments), csvNumber(b.refundCount)])),
-          csvLine(['total', csvMoney(report.totals.gross), csvMoney(report.totals.refunds), csvMoney(report.totals.net), csvNumber(report.totals.payments), csvNumber(report.totals.refundCount)]),
+          csvLine([
+            `${report.granularity}_starting`,
+            `gross_${report.currency}`,
+            `refunds_${report.currency}`,
+            `net_${report.currency}`,
+            'payments',
+            'refunds_count',
+          ]),
+          ...report.buckets.map((b) =>
+            csvLine([b.period, csvMoney(b.gross), csvMoney(b.refunds), csvMoney(b.net), csvNumber(b.payments), csvNumber(b.refundCount)]),
+          ),
+          csvLine([
+            'total',
+            csvMoney(report.totals.gross),
+            csvMoney(report.totals.refunds),
+            csvMoney(report.totals.net),
+            csvNumber(report.totals.payments),
+            csvNumber(report.totals.refundCount),
+          ]),
         ];
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
@@ -33,6 +49,10 @@ export const GET = tenantRoute('reports.export', async (request, access) => {
   });
   const name = `${access.slug}-revenue-${table}-${range.granularity as Granularity}-${range.from}-to-${range.to}.csv`;
   return new Response(stream, {
-    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' },
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${name}"`,
+      'Cache-Control': 'no-store',
+    },
   });
 });

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
+
 import { createApiKey, revokeApiKey } from '@/lib/api-keys/service';
 import { tenantAction } from '@/lib/auth/entry';
 
@@ -20,7 +21,10 @@ export const createApiKeyAction = tenantAction(
   },
 );
 
-export const revokeApiKeyAction = tenantAction({ input: z.object({ keyId: z.uuid('Unknown API key.') }), permission: 'api_keys.manage' }, async (input, access) => {
-  await revokeApiKey(input.keyId);
-  revalidatePath(`/t/${access.slug}/settings/api-keys`);
-});
+export const revokeApiKeyAction = tenantAction(
+  { input: z.object({ keyId: z.uuid('Unknown API key.') }), permission: 'api_keys.manage' },
+  async (input, access) => {
+    await revokeApiKey(input.keyId);
+    revalidatePath(`/t/${access.slug}/settings/api-keys`);
+  },
+);

@@ -1,11 +1,15 @@
 import type { Metadata } from 'next';
+
 import { ConfirmButtonForm } from '@/components/forms/confirm-button-form';
-import { SettingsNav } from '@/components/settings/settings-nav';
-import { Card, EmptyState, tableClasses as t } from '@/components/ui/page';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { orUnavailable } from '@/components/ui/unavailable';
 import { listApiKeys } from '@/lib/api-keys/service';
 import { tenantPage } from '@/lib/auth/entry';
 import { planUsage } from '@/lib/billing/plans';
+
 import { createApiKeyAction, revokeApiKeyAction } from './actions';
 import { CreateKeyForm } from './create-key-form';
 
@@ -15,63 +19,83 @@ const when = (date: Date | null) => (date ? date.toISOString().replace('T', ' ')
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
-  return orUnavailable(tenantPage(slug, 'api_keys.manage', async (access) => {
-    const [keys, { limits }] = await Promise.all([listApiKeys(), planUsage()]);
-    const active = keys.filter((k) => !k.revokedAt).length;
-    return (
-      <div className="max-w-4xl">
-        <SettingsNav slug={slug} role={access.role} current="/api-keys" />
-        <h1 className="text-2xl font-bold tracking-tight text-slate-900">API keys</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Keys let scripts and other systems use this workspace’s <a href="/docs/api" className="font-medium text-brand-700 underline">REST API</a>. A key sees only this
-          workspace, never does more than the person who created it still may, and stops working if they leave. {active} of {limits.apiKeys} active keys on the{' '}
-          {limits.label} plan; up to {limits.keyRequestsPerMinute.toLocaleString('en-US')} requests a minute per key and{' '}
-          {limits.tenantRequestsPerMinute.toLocaleString('en-US')} for the whole workspace.
-        </p>
-        <Card title="Create a key" className="mt-8">
-          <CreateKeyForm action={createApiKeyAction.bind(null, slug)} />
-        </Card>
-        <section className="mt-8">
-          {keys.length === 0 ? (
-            <EmptyState title="No API keys yet">Create one above; it is shown once.</EmptyState>
-          ) : (
-            <table className={t.table}>
-              <thead className={t.head}>
-                <tr>
-                  <th className={t.th}>Name</th>
-                  <th className={t.th}>Key</th>
-                  <th className={t.th}>Access</th>
-                  <th className={t.th}>Created</th>
-                  <th className={t.th}>Last used</th>
-                  <th className={t.th}>
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className={t.body}>
-                {keys.map((key) => (
-                  <tr key={key.id} data-testid="api-key-row" className={key.revokedAt ? 'opacity-60' : undefined}>
-                    <td className={t.td}>{key.name}</td>
-                    <td className={t.td}>
-                      <code className="font-mono text-xs">{key.prefix}…</code>
-                    </td>
-                    <td className={t.td}>{key.scope === 'read' ? 'Read only' : 'Read and write'}</td>
-                    <td className={t.td}>{when(key.createdAt)}</td>
-                    <td className={t.td}>{when(key.lastUsedAt)}</td>
-                    <td className={`${t.td} text-right`}>
-                      {key.revokedAt ? (
-                        <span className="text-xs text-slate-500">Revoked {when(key.revokedAt)}</span>
-                      ) : (
-                        <ConfirmButtonForm action={revokeApiKeyAction.bind(null, slug)} fields={{ keyId: key.id }} label="Revoke" confirm={`Revoke “${key.name}”? Anything using it stops working at once.`} />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-      </div>
-    );
-  }), 'page');
+  return orUnavailable(
+    tenantPage(slug, 'api_keys.manage', async () => {
+      const [keys, { limits }] = await Promise.all([listApiKeys(), planUsage()]);
+      const active = keys.filter((k) => !k.revokedAt).length;
+      return (
+        <div>
+          <PageHeader
+            title="API keys"
+            description={
+              <>
+                Keys let scripts and other systems use this workspace’s{' '}
+                <a href="/docs/api" className="font-medium text-primary underline">
+                  REST API
+                </a>
+                . A key sees only this workspace, never does more than the person who created it still may, and stops working if they leave.{' '}
+                {active} of {limits.apiKeys} active keys on the {limits.label} plan; up to{' '}
+                {limits.keyRequestsPerMinute.toLocaleString('en-US')} requests a minute per key and{' '}
+                {limits.tenantRequestsPerMinute.toLocaleString('en-US')} for the whole workspace.
+              </>
+            }
+          />
+          <Card className="mt-8">
+            <CardHeader>
+              <CardTitle>Create a key</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <CreateKeyForm action={createApiKeyAction.bind(null, slug)} />
+            </CardContent>
+          </Card>
+          <section className="mt-8">
+            {keys.length === 0 ? (
+              <EmptyState title="No API keys yet">Create one above; it is shown once.</EmptyState>
+            ) : (
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Name</TableHead>
+                    <TableHead>Key</TableHead>
+                    <TableHead>Access</TableHead>
+                    <TableHead>Created</TableHead>
+                    <TableHead>Last used</TableHead>
+                    <TableHead>
+                      <span className="sr-only">Actions</span>
+                    </TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {keys.map((key) => (
+                    <TableRow key={key.id} data-testid="api-key-row" className={key.revokedAt ? 'text-muted-foreground' : undefined}>
+                      <TableCell>{key.name}</TableCell>
+                      <TableCell>
+                        <code className="font-mono text-xs">{key.prefix}…</code>
+                      </TableCell>
+                      <TableCell>{key.scope === 'read' ? 'Read only' : 'Read and write'}</TableCell>
+                      <TableCell>{when(key.createdAt)}</TableCell>
+                      <TableCell>{when(key.lastUsedAt)}</TableCell>
+                      <TableCell className="text-right">
+                        {key.revokedAt ? (
+                          <span className="text-xs text-muted-foreground">Revoked {when(key.revokedAt)}</span>
+                        ) : (
+                          <ConfirmButtonForm
+                            action={revokeApiKeyAction.bind(null, slug)}
+                            fields={{ keyId: key.id }}
+                            label="Revoke"
+                            confirm={`Revoke “${key.name}”? Anything using it stops working at once.`}
+                          />
+                        )}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </section>
+        </div>
+      );
+    }),
+    'page',
+  );
 }

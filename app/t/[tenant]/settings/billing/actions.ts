@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+
 import { tenantAction } from '@/lib/auth/entry';
 import { planProvider } from '@/lib/billing/plans';
 

@@ -1,0 +1,46 @@
+// @bulkhead/tenancy — the public entry. Everything an app may import is exported here or from the
+// subpaths declared in package.json ("./admin", "./audit", "./server", "./eslint"); the files
+// behind them are internal and the kit's lint preset refuses deep imports.
+
+export { createTenancy, type ContextInput, type Tenancy, type TenancyDefinition } from './tenancy';
+export {
+  currentTenant,
+  currentTransaction,
+  maybeCurrentTenant,
+  TenantContextMissingError,
+  WORKLOADS,
+  type TenantContext,
+  type Workload,
+} from './context';
+export { busyMessage, StatementTimeoutError, statementTimeoutMessage, TenancyError, TenantBusyError } from './errors';
+export { CrossTenantArgumentError, ownRow, related, tenantModelsOf, type GlobalScope, type PrismaNamespace } from './scope';
+export {
+  DEFAULT_RESERVED_CONNECTIONS,
+  isStatementTimeout,
+  type BusyEvent,
+  type KeyHelper,
+  type LeaseEvent,
+  type PrismaClientLike,
+  type StatementTimeoutEvent,
+  type TenantClient,
+  type TenantClientFactory,
+  type TenantClientFactoryOptions,
+  type TenantPolicy,
+  type TenantPolicyOverride,
+  type TenantTransaction,
+} from './client';
+export { FairShare, type FairShareOptions } from './fair-share';
+// Layer (a) on its own, for tests, benchmarks and drivers of your own.
+export { pipelined, SET_TENANT_AND_TIMEOUT_SQL, SET_TENANT_SQL, WRITE_FAILED, type PipelineStatement } from './pipeline';
+export {
+  assertTenantId,
+  isBroken,
+  ScopedPool,
+  TenantBoundPool,
+  type Binding,
+  type Checkout,
+  type ConnectionSource,
+  type TenantDbMode,
+} from './tenant-pool';
+export { definerGateway, type DefinerGateway, type DefinerGatewayOptions } from './definer';
+export { assertIdentifier, ROLE_KINDS, rolesFor, type DatabaseRoles, type RoleKind } from './roles';
