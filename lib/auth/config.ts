@@ -56,6 +56,11 @@ export class TooManyAttempts extends CredentialsSignin {
   }
 }
 
+/** The attempt store could not count this attempt, so the password was not checked (lib/auth/throttle.ts). */
+export class AttemptsUncounted extends CredentialsSignin {
+  code = 'attempts_uncounted';
+}
+
 /** The GitHub account has no verified primary address: nothing to link or create an account by. */
 const UNVERIFIED_OAUTH_EMAIL = '/sign-in?error=unverified_email';
 
@@ -95,6 +100,7 @@ export const {
           console.error('[auth] sign-in check failed:', error);
           throw error;
         });
+        if (result.outcome === 'unavailable') throw new AttemptsUncounted();
         if (result.outcome === 'throttled') throw new TooManyAttempts(result.retryAfterSeconds);
         if (result.outcome === 'invalid') throw new InvalidCredentials();
         return { id: result.value.id, email, sessionVersion: result.value.sessionVersion };

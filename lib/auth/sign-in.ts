@@ -26,6 +26,8 @@ export async function signInWithPassword(input: { email: string; password: strin
     if (!(error instanceof AuthError)) throw error;
     const wait = /^too_many_attempts:(\d+)$/.exec((error as { code?: string }).code ?? '');
     if (wait) throw new AppError('rate_limited', tooManyAttempts(Number(wait[1])));
+    if ((error as { code?: string }).code === 'attempts_uncounted')
+      throw new AppError('rate_limited', 'We could not check sign-in attempts just now. Wait a few seconds and try again.');
     throw new AppError('unauthorized', 'That email and password do not match an account.');
   }
 }

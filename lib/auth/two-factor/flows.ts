@@ -1,4 +1,5 @@
 import { AppError } from '../../errors';
+import type { SignInOutcome } from '../throttle';
 import {
   checkCode,
   codeRefusal,
@@ -10,25 +11,37 @@ import {
   replaceRecoveryCodes,
   type CodeCheck,
 } from './service';
-import { guardedCode, tooManyCodesMessage } from './throttle';
+import { CODES_UNAVAILABLE_MESSAGE, guardedCode, tooManyCodesMessage } from './throttle';
 
 // The signed-in person's own second factor, as the account forms use it. Every code is counted
 // before it is checked (./throttle.ts), so these forms cannot be used to guess codes either; each
 // refusal is an AppError the action builder shows on the right field.
 
-const throttled = (seconds: number) => new AppError('rate_limited', tooManyCodesMessage(seconds));
 const onField = (field: string, message: string) => new AppError('validation_failed', message, { [field]: [message] });
+
+/** An attempt that was not checked is refused: too many wrong codes, or the attempt store was down. */
+function refuseUnchecked<T>(result: SignInOutcome<T>): asserts result is Extract<SignInOutcome<T>, { outcome: 'signed_in' | 'invalid' }> {
+  if (result.outcome === 'unavailable') throw new AppError('rate_limited', CODES_UNAVAILABLE_MESSAGE);
+  if (result.outcome === 'throttled') throw new AppError('rate_limited', tooManyCodesMessage(result.retryAfterSeconds));
+}
 
 /** Enrolment, step 2: the first code proves the app has the secret; two-factor is on; the ten recovery codes. */
 export async function confirmTwoFactor(user: { id: string }, code: string, address: string): Promise<string[]> {
   const result = await guardedCode(user.id, address, () => confirmEnrolment(user.id, code));
-  if (result.outcome === 'throttled') throw throttled(result.retryAfterSeconds);
+  refuseUnchecked(result);
   if (result.outcome === 'invalid')
     throw onField('code', 'That code is not right. Check the time on your phone and enter the code it shows now.');
   return result.value;
 }
 
-async function guardedCheck(userId: string, address: string, raw: string, allowRecovery: boolean, before?: () => Promise<boolean>) {
+/** A code (or recovery code) checked behind the throttle; `before` may refuse first (a wrong password). */
+async function guardedCheck(
+  userId: string,
+  address: string,
+  raw: string,
+  allowRecovery: boolean,
+  before?: () => Promise<boolean>,
+): Promise<CodeCheck> {
   let refused: Extract<CodeCheck, { ok: false }> | undefined;
   let wrongPassword = false;
   const result = await guardedCode(userId, address, async () => {
@@ -41,16 +54,16 @@ async function guardedCheck(userId: string, address: string, raw: string, allowR
     refused = check;
     return undefined;
   });
-  if (result.outcome === 'throttled') throw throttled(result.retryAfterSeconds);
+  refuseUnchecked(result);
   if (wrongPassword) throw onField('password', 'That is not your password.');
-  if (result.outcome === 'invalid') return refused ?? { ok: false as const, reason: 'wrong' as const };
-  return undefined;
+  if (result.outcome === 'invalid') return refused ?? { ok: false, reason: 'wrong' };
+  return result.value;
 }
 
 /** New recovery codes (the old ones stop working); needs a current code from the app. */
 export async function newRecoveryCodes(user: { id: string }, currentCode: string, address: string): Promise<string[]> {
-  const refused = await guardedCheck(user.id, address, currentCode, false);
-  if (refused) throw onField('currentCode', codeRefusal(refused, false));
+  const check = await guardedCheck(user.id, address, currentCode, false);
+  if (!check.ok) throw onField('currentCode', codeRefusal(check, false));
   return replaceRecoveryCodes(user.id);
 }
 
@@ -62,10 +75,10 @@ export async function turnOffTwoFactor(
 ): Promise<void> {
   const needsPassword = await hasPassword(user.email);
   if (needsPassword && !input.password) throw onField('password', 'Enter your password.');
-  const refused = await guardedCheck(user.id, address, input.code, true, () =>
+  const check = await guardedCheck(user.id, address, input.code, true, () =>
     needsPassword ? passwordMatches(user.email, input.password ?? '') : Promise.resolve(true),
   );
-  if (refused) throw onField('code', codeRefusal(refused, true));
+  if (!check.ok) throw onField('code', codeRefusal(check, true));
   await disableTwoFactor(user.id);
 }
 
@@ -79,15 +92,8 @@ export async function verifySignInCode(
   code: string,
   address: string,
 ): Promise<Extract<CodeCheck, { ok: true }>> {
-  let refused: Extract<CodeCheck, { ok: false }> | undefined;
-  const result = await guardedCode(pending.user.id, address, async () => {
-    const check = await checkCode(pending.user.id, code, { allowRecovery: true });
-    if (check.ok) return check;
-    refused = check;
-    return undefined;
-  });
-  if (result.outcome === 'throttled') throw throttled(result.retryAfterSeconds);
-  if (result.outcome === 'invalid') throw new AppError('unauthorized', codeRefusal(refused ?? { ok: false, reason: 'wrong' }, true));
+  const check = await guardedCheck(pending.user.id, address, code, true);
+  if (!check.ok) throw new AppError('unauthorized', codeRefusal(check, true));
   await recordStepUp(pending.user.id, pending.nonce);
-  return result.value;
+  return check;
 }

@@ -2,9 +2,8 @@ import { RateLimiterPostgres } from 'rate-limiter-flexible';
 
 // eslint-disable-next-line no-restricted-imports -- the pool serves only as the counter store of login_attempts, a table with no tenant data
 import { appPool } from '../../db/pool';
-import { insuranceLimiter } from '../../rate-limit/insurance';
 import { isLimitRefusal } from '../../rate-limit/refused';
-import { guardedSignIn, type SignInOutcome } from '../throttle';
+import { AttemptStoreUnavailable, guardedSignIn, unavailable, type SignInOutcome } from '../throttle';
 
 // Second-factor codes are throttled like passwords — counted before they are checked, per
 // (account, client address) with the same exponential locks (lib/auth/throttle.ts, under a key of
@@ -28,7 +27,6 @@ function accountLimiter(): RateLimiterPostgres {
     keyPrefix: 'two_factor_account',
     points: ACCOUNT_ATTEMPTS,
     duration: WINDOW_SECONDS,
-    insuranceLimiter: insuranceLimiter({ keyPrefix: 'two_factor_account', points: ACCOUNT_ATTEMPTS, duration: WINDOW_SECONDS }),
   });
   return globalForCodes.bulkheadTwoFactorLimiter;
 }
@@ -43,12 +41,16 @@ export async function guardedCode<T>(userId: string, address: string, check: () 
     await limiter.consume(userId);
   } catch (error) {
     if (isLimitRefusal(error)) return { outcome: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
-    throw error;
+    // As for passwords (../throttle.ts): an attempt the store cannot count is not checked.
+    return unavailable(new AttemptStoreUnavailable(error));
   }
   const result = await guardedSignIn(`two-factor:${userId}`, address, check);
-  if (result.outcome === 'signed_in') await limiter.reward(userId, 1);
+  if (result.outcome === 'signed_in')
+    await limiter.reward(userId, 1).catch((error: unknown) => console.warn('throttle: could not give back a code attempt:', error));
   return result;
 }
+
+export const CODES_UNAVAILABLE_MESSAGE = 'We could not check codes just now. Wait a few seconds and try again.';
 
 export function tooManyCodesMessage(seconds: number): string {
   const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
