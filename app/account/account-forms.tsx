@@ -2,7 +2,8 @@
 
 import { useActionState } from 'react';
 
-import { Field, FormError } from '@/components/forms/field';
+import { CurrentPasswordField, EmailField, NewPasswordField } from '@/components/forms/account-fields';
+import { FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
 
 import { changeEmailAction, changePasswordAction } from './actions';
@@ -13,21 +14,8 @@ export function ChangePasswordForm() {
   return (
     <form action={submit} className="space-y-4" noValidate aria-label="Change password">
       <FormError message={failed?.formError} />
-      <Field
-        label="Current password"
-        name="currentPassword"
-        type="password"
-        autoComplete="current-password"
-        errors={failed?.fieldErrors?.currentPassword}
-      />
-      <Field
-        label="New password"
-        name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 10 characters. You will sign in again everywhere."
-        errors={failed?.fieldErrors?.newPassword}
-      />
+      <CurrentPasswordField failed={failed} name="currentPassword" label="Current password" />
+      <NewPasswordField failed={failed} name="newPassword" label="New password" then="You will sign in again everywhere." />
       <SubmitButton pendingLabel="Saving…">Change password</SubmitButton>
     </form>
   );
@@ -39,8 +27,8 @@ export function ChangeEmailForm() {
   return (
     <form action={submit} className="space-y-4" noValidate aria-label="Change email">
       <FormError message={failed?.formError} />
-      <Field label="New email" name="email" type="email" defaultValue={failed?.values?.email} errors={failed?.fieldErrors?.email} />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" errors={failed?.fieldErrors?.password} />
+      <EmailField failed={failed} label="New email" />
+      <CurrentPasswordField failed={failed} />
       <SubmitButton pendingLabel="Sending…">Send confirmation link</SubmitButton>
       {state?.ok ? (
         <p className="text-sm text-success" role="status">

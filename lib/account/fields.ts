@@ -10,7 +10,11 @@ import { email } from '../validation';
 export { email };
 
 /** A password someone chooses. Checked for length only: long passphrases are welcome. */
-export const newPassword = z.string().min(10, 'Use at least 10 characters.').max(200, 'Use at most 200 characters.');
+export const NEW_PASSWORD_MIN_LENGTH = 10;
+export const newPassword = z
+  .string()
+  .min(NEW_PASSWORD_MIN_LENGTH, `Use at least ${NEW_PASSWORD_MIN_LENGTH} characters.`)
+  .max(200, 'Use at most 200 characters.');
 
 /** A password someone types to prove it is them. */
 export const currentPassword = (message = 'Enter your password.') => z.string().min(1, message).max(200, 'Use at most 200 characters.');

@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useActionState } from 'react';
 
-import { Field, FormError } from '@/components/forms/field';
+import { EmailField } from '@/components/forms/account-fields';
+import { FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
 import { Alert } from '@/components/ui/alert';
 
@@ -23,14 +24,7 @@ export default function ForgotPasswordPage() {
       ) : (
         <form action={submit} className="mt-8 space-y-5" noValidate>
           <FormError message={failed?.formError} />
-          <Field
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            defaultValue={failed?.values?.email}
-            errors={failed?.fieldErrors?.email}
-          />
+          <EmailField failed={failed} />
           <SubmitButton className="w-full" pendingLabel="Sending…">
             Send reset link
           </SubmitButton>

@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useActionState } from 'react';
 
-import { Field, FormError } from '@/components/forms/field';
+import { CurrentPasswordField, EmailField } from '@/components/forms/account-fields';
+import { FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
 
 import { signInAction } from './actions';
@@ -15,23 +16,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
     <form action={action} className="space-y-5" noValidate>
       <FormError message={failed?.formError} />
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? ''} />
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        defaultValue={failed?.values?.email}
-        errors={failed?.fieldErrors?.email}
-      />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        errors={failed?.fieldErrors?.password}
-      />
+      <EmailField failed={failed} required />
+      <CurrentPasswordField failed={failed} required />
       <p className="-mt-2 text-right text-sm">
         <Link href="/forgot-password" className="text-primary hover:underline">
           Forgot your password?

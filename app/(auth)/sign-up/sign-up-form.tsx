@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useActionState, useState } from 'react';
 
+import { EmailField, NewPasswordField } from '@/components/forms/account-fields';
 import { Field, FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
 import { Alert } from '@/components/ui/alert';
@@ -42,24 +43,8 @@ export function SignUpForm() {
         defaultValue={failed?.values?.name}
         errors={failed?.fieldErrors?.name}
       />
-      <Field
-        label="Work email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        defaultValue={failed?.values?.email}
-        errors={failed?.fieldErrors?.email}
-      />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 10 characters."
-        errors={failed?.fieldErrors?.password}
-      />
+      <EmailField failed={failed} label="Work email" required />
+      <NewPasswordField failed={failed} required />
       <Field
         label="Workspace name"
         name="workspace"

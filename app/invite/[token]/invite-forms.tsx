@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 
+import { NewPasswordField } from '@/components/forms/account-fields';
 import { Field, FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
 import type { ActionResult } from '@/lib/auth/entry';
@@ -32,15 +33,7 @@ export function InvitedSignUpForm({
       <FormError message={failed?.formError} />
       <Field label="Email" name="email-display" value={email} readOnly disabled />
       <Field label="Your name" name="name" required defaultValue={failed?.values?.name} errors={failed?.fieldErrors?.name} />
-      <Field
-        label="Choose a password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 10 characters."
-        errors={failed?.fieldErrors?.password}
-      />
+      <NewPasswordField failed={failed} label="Choose a password" required />
       <SubmitButton className="w-full" pendingLabel="Creating your account…">
         Create account and join
       </SubmitButton>

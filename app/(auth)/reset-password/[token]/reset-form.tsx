@@ -2,7 +2,8 @@
 
 import { useActionState } from 'react';
 
-import { Field, FormError } from '@/components/forms/field';
+import { NewPasswordField } from '@/components/forms/account-fields';
+import { FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
 import type { ActionResult } from '@/lib/auth/entry';
 
@@ -12,14 +13,7 @@ export function ResetForm({ action }: { action: (previous: unknown, formData: Fo
   return (
     <form action={submit} className="mt-8 space-y-5" noValidate>
       <FormError message={failed?.formError} />
-      <Field
-        label="New password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 10 characters."
-        errors={failed?.fieldErrors?.password}
-      />
+      <NewPasswordField failed={failed} label="New password" />
       <SubmitButton className="w-full" pendingLabel="Saving…">
         Set new password
       </SubmitButton>
