@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { Logo } from '@/components/marketing/logo';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
 import { requireUser } from '@/lib/auth/session';
 
 import { ChangeEmailForm, ChangePasswordForm } from './account-forms';
@@ -18,8 +19,7 @@ export default async function AccountPage() {
       <Link href="/tenants" className="flex items-center gap-2 text-sm font-semibold text-foreground">
         <Logo className="size-6" /> Back to your workspaces
       </Link>
-      <h1 className="mt-8 text-2xl font-bold tracking-tight text-foreground">Your account</h1>
-      <p className="mt-1 text-sm text-muted-foreground">Signed in as {user.email}</p>
+      <PageHeader title="Your account" description={<>Signed in as {user.email}</>} className="mt-8" />
       <Card as="section" className="mt-10">
         <CardHeader>
           <CardTitle>Password</CardTitle>

@@ -4,6 +4,7 @@ import { redirect } from 'next/navigation';
 
 import { Logo } from '@/components/marketing/logo';
 import { SignOutButton } from '@/components/shell/sign-out-button';
+import { PageHeader } from '@/components/ui/page-header';
 import { requireUser } from '@/lib/auth/session';
 import { userTenants } from '@/lib/tenancy/lookups';
 
@@ -21,8 +22,7 @@ export default async function TenantPickerPage({ searchParams }: { searchParams:
   return (
     <main className="flex min-h-dvh flex-col items-center justify-center bg-muted px-6">
       <Logo className="size-10" />
-      <h1 className="mt-4 text-2xl font-bold tracking-tight text-foreground">Choose a workspace</h1>
-      <p className="mt-1 text-sm text-muted-foreground">Signed in as {user.email}</p>
+      <PageHeader title="Choose a workspace" description={<>Signed in as {user.email}</>} className="mt-4" />
       <ul className="mt-8 w-full max-w-md divide-y overflow-hidden rounded-2xl border bg-card text-card-foreground shadow-sm">
         {tenants.map((tenant) => (
           <li key={tenant.slug}>

@@ -7,6 +7,7 @@ import { EmailField } from '@/components/forms/account-fields';
 import { FormError } from '@/components/forms/field';
 import { SubmitButton } from '@/components/forms/submit-button';
 import { Alert } from '@/components/ui/alert';
+import { PageHeader } from '@/components/ui/page-header';
 
 import { forgotPasswordAction } from './actions';
 
@@ -15,8 +16,7 @@ export default function ForgotPasswordPage() {
   const failed = state && !state.ok ? state : undefined;
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight text-foreground">Forgot your password?</h1>
-      <p className="mt-1 text-sm text-muted-foreground">We will email you a link to choose a new one.</p>
+      <PageHeader title="Forgot your password?" description="We will email you a link to choose a new one." />
       {state?.ok ? (
         <Alert variant="success" className="mt-8 p-4" role="status">
           {state.message}

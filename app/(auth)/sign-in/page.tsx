@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { PageHeader } from '@/components/ui/page-header';
 import { safeReturnPath } from '@/lib/auth/redirects';
 import { currentUser, pendingTwoFactor } from '@/lib/auth/session';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoMode } from '@/lib/demo';
@@ -43,8 +44,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (await pendingTwoFactor()) redirect(`/sign-in/two-factor?callbackUrl=${encodeURIComponent(safeReturnPath(callbackUrl))}`);
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight text-foreground">Sign in</h1>
-      <p className="mt-1 text-sm text-muted-foreground">Welcome back. Your workspaces are one step away.</p>
+      <PageHeader title="Sign in" description="Welcome back. Your workspaces are one step away." />
       {notice ? (
         <Alert
           variant={notice.tone === 'ok' ? 'success' : 'destructive'}

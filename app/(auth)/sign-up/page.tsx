@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 
+import { PageHeader } from '@/components/ui/page-header';
+
 import { SignUpForm } from './sign-up-form';
 
 export const metadata: Metadata = { title: 'Create a workspace' };
@@ -7,8 +9,7 @@ export const metadata: Metadata = { title: 'Create a workspace' };
 export default function SignUpPage() {
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight text-foreground">Create your workspace</h1>
-      <p className="mt-1 text-sm text-muted-foreground">You become its owner and can invite your team right away.</p>
+      <PageHeader title="Create your workspace" description="You become its owner and can invite your team right away." />
       <div className="mt-8">
         <SignUpForm />
       </div>

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
 import { ButtonForm } from '@/components/forms/button-form';
+import { PageHeader } from '@/components/ui/page-header';
 import { currentUser } from '@/lib/auth/session';
 
 import { resendVerificationAction } from './actions';
@@ -15,11 +16,15 @@ export default async function VerifyEmailPage() {
   if (user.emailVerified) redirect('/tenants');
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight text-foreground">Confirm your email</h1>
-      <p className="mt-3 text-sm text-muted-foreground">
-        Before you can open a workspace, confirm that <strong className="text-foreground">{user.email}</strong> is your address: open the
-        link we sent to it. Workspaces, invitations and API keys wait until then.
-      </p>
+      <PageHeader
+        title="Confirm your email"
+        description={
+          <>
+            Before you can open a workspace, confirm that <strong className="text-foreground">{user.email}</strong> is your address: open
+            the link we sent to it. Workspaces, invitations and API keys wait until then.
+          </>
+        }
+      />
       <ButtonForm action={resendVerificationAction} label="Send a new link" pendingLabel="Sending…" />
     </>
   );

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { Logo } from '@/components/marketing/logo';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
 import { requireUser } from '@/lib/auth/session';
 import { slugSchema } from '@/lib/auth/slug';
 import { hasPassword, startEnrolment, twoFactorStatus } from '@/lib/auth/two-factor/service';
@@ -33,10 +34,15 @@ export default async function TwoFactorPage({
       <Link href="/account" className="flex items-center gap-2 text-sm font-semibold text-foreground">
         <Logo className="size-6" /> Back to your account
       </Link>
-      <h1 className="mt-8 text-2xl font-bold tracking-tight text-foreground">Two-factor sign-in</h1>
-      <p className="mt-1 text-sm text-muted-foreground">
-        Signed in as {user.email}. With two-factor on, signing in needs your password (or GitHub) and a code from an authenticator app.
-      </p>
+      <PageHeader
+        title="Two-factor sign-in"
+        description={
+          <>
+            Signed in as {user.email}. With two-factor on, signing in needs your password (or GitHub) and a code from an authenticator app.
+          </>
+        }
+        className="mt-8"
+      />
       {required && !status.enabled ? (
         <Alert variant="warning" className="mt-6" role="alert" data-testid="two-factor-required">
           The workspace <strong>{required}</strong> requires two-factor sign-in. Turn it on below to enter it.

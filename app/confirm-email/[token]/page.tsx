@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 
 import { ButtonForm } from '@/components/forms/button-form';
+import { PageHeader } from '@/components/ui/page-header';
 
 import { confirmEmailChangeAction } from './actions';
 
@@ -13,10 +14,10 @@ export default async function ConfirmEmailPage({ params }: { params: Promise<{ t
   return (
     <main className="flex min-h-dvh flex-col items-center justify-center px-6">
       <div className="w-full max-w-md text-center">
-        <h1 className="text-2xl font-bold tracking-tight text-foreground">Confirm your new email address</h1>
-        <p className="mt-3 text-muted-foreground">
-          Your sign-in address changes when you confirm. Every session ends, and your old address is told.
-        </p>
+        <PageHeader
+          title="Confirm your new email address"
+          description="Your sign-in address changes when you confirm. Every session ends, and your old address is told."
+        />
         <ButtonForm action={confirmEmailChangeAction.bind(null, token)} label="Confirm the new address" pendingLabel="Confirming…" />
       </div>
     </main>

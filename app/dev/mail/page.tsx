@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 
 import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
 import { devOutboxEnabled, outbox } from '@/lib/mail';
 
 export const metadata: Metadata = { title: 'Dev outbox' };
@@ -15,8 +16,7 @@ export default function DevMailPage() {
   const messages = outbox();
   return (
     <main className="mx-auto max-w-3xl px-6 py-12">
-      <h1 className="text-2xl font-bold tracking-tight text-foreground">Dev outbox</h1>
-      <p className="mt-1 text-sm text-muted-foreground">Messages the app sent in this process. Development only.</p>
+      <PageHeader title="Dev outbox" description="Messages the app sent in this process. Development only." />
       <ol className="mt-8 space-y-4">
         {messages.map((message) => (
           <Card as="li" key={message.id} className="gap-0 px-5" data-testid="mail">

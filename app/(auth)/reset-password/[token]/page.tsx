@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 
+import { PageHeader } from '@/components/ui/page-header';
+
 import { resetPasswordAction } from './actions';
 import { ResetForm } from './reset-form';
 
@@ -9,8 +11,7 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
   const { token } = await params;
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight text-foreground">Choose a new password</h1>
-      <p className="mt-1 text-sm text-muted-foreground">Every existing session ends when you save it.</p>
+      <PageHeader title="Choose a new password" description="Every existing session ends when you save it." />
       <ResetForm action={resetPasswordAction.bind(null, token)} />
     </>
   );

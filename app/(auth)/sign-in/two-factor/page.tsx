@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
+import { PageHeader } from '@/components/ui/page-header';
 import { safeReturnPath } from '@/lib/auth/redirects';
 import { currentUser, pendingTwoFactor } from '@/lib/auth/session';
 
@@ -18,10 +19,10 @@ export default async function TwoFactorSignInPage({ searchParams }: { searchPara
   if (!(await pendingTwoFactor())) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight text-foreground">Two-factor sign-in</h1>
-      <p className="mt-1 text-sm text-muted-foreground">
-        Your password was right. Now enter the code your authenticator app shows for Bulkhead.
-      </p>
+      <PageHeader
+        title="Two-factor sign-in"
+        description="Your password was right. Now enter the code your authenticator app shows for Bulkhead."
+      />
       <div className="mt-8">
         <TwoFactorSignInForm callbackUrl={returnTo} />
       </div>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 
 import { ButtonForm } from '@/components/forms/button-form';
+import { PageHeader } from '@/components/ui/page-header';
 
 import { confirmEmailAddressAction } from '../actions';
 
@@ -11,8 +12,10 @@ export default async function ConfirmAddressPage({ params }: { params: Promise<{
   const { token } = await params;
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight text-foreground">Confirm your email</h1>
-      <p className="mt-3 text-sm text-muted-foreground">One click and your address is confirmed; your workspace opens after you sign in.</p>
+      <PageHeader
+        title="Confirm your email"
+        description="One click and your address is confirmed; your workspace opens after you sign in."
+      />
       <ButtonForm action={confirmEmailAddressAction.bind(null, token)} label="Confirm my email address" pendingLabel="Confirming…" />
     </>
   );
