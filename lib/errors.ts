@@ -95,6 +95,19 @@ export function withUnavailableDigest<E>(error: E): E {
 
 export const notFound = (what = 'record') => new AppError('not_found', `No such ${what}.`);
 
+/**
+ * After an optimistic update (`where: { id, version }`) matched no row: either the record is gone
+ * (404) or someone saved first (409). Every versioned record (customers, products, orders) says it
+ * the same way.
+ */
+export async function explainMissedUpdate(current: { version: number } | null, what: string): Promise<never> {
+  if (!current) throw notFound(what);
+  throw new AppError(
+    'conflict',
+    `Someone else changed this ${what} while you were editing (now version ${current.version}). Reload to see their changes, then edit again.`,
+  );
+}
+
 /** Every issue of a zod error, keyed by the field's dotted path ('lines.0.quantity'). */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   // Collected without a prototype (a field named "constructor" or "__proto__" is a field like any
