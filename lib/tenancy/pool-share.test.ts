@@ -5,9 +5,8 @@ import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
 
 import { audit } from './audit';
-import type { BusyEvent, TenantClient } from './client';
 import { TenantBusyError } from './errors';
-import { runInTenant, type TenantContext } from './index';
+import { runInTenant, type BusyEvent, type TenantClient, type TenantContext } from './index';
 
 // The shared pool as a bulkhead: a tenant never holds more than its plan's share of connections,
 // its extra work waits in its own queue for a bounded time and then fails with TenantBusyError
