@@ -16,8 +16,8 @@ import {
 import { Prisma, PrismaClient } from '../db/generated/client';
 import { appPool, beforeAppPoolCloses } from '../db/pool';
 import { env } from '../env';
+import { adoptAsAppError } from '../errors';
 import { ACTOR_KINDS, MEMBERSHIP_ROLES, PLANS, type Plan } from './context';
-import { StatementTimeoutError, TenantBusyError } from './errors';
 
 export { audit, type AuditEventInput } from './audit';
 export { TenantContextMissingError, type MembershipRole, type TenantContext } from './context';
@@ -46,11 +46,8 @@ export const tenancy = createTenancy({
   roles: MEMBERSHIP_ROLES,
   actors: ACTOR_KINDS,
   policy: DEFAULT_POLICY,
-  // The kit's refusals become the app's AppErrors: a 503 problem+json, a form message.
-  errors: {
-    busy: (error) => new TenantBusyError(error.share, error.waitedMs, error.reason),
-    statementTimeout: (error) => new StatementTimeoutError(error.limitMs, error.plan, error.workload, { cause: error.cause }),
-  },
+  // The kit's refusals count as the app's AppErrors: a 503 problem+json, a form message.
+  errors: { busy: adoptAsAppError, statementTimeout: adoptAsAppError },
   connect: () => {
     const settings = env();
     // Closing the pool (tests, shutdown) closes the slots first; the next use builds new ones.

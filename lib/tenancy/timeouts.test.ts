@@ -1,4 +1,4 @@
-import type { TenantDbMode } from '@bulkhead/tenancy';
+import { StatementTimeoutError, type TenantDbMode } from '@bulkhead/tenancy';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -6,7 +6,6 @@ import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
 
-import { StatementTimeoutError } from './errors';
 import type { StatementTimeoutEvent, TenantClient } from './index';
 
 // Statement timeouts by plan, set transaction-locally in the same statement as the tenant. Short
