@@ -15,7 +15,7 @@ import {
   TokenRefusedError,
   UniqueTakenError,
   userForSignIn,
-} from '../tenancy/lookups';
+} from '../tenancy/definer-functions';
 
 // A person's own account: sign-up, verification, password, email, sessions. These are about the
 // user, not a tenant, so they go through the SECURITY DEFINER functions rather than a tenant

@@ -11,7 +11,7 @@ import { AppError, fieldErrorsOf, withUnavailableDigest } from '../errors';
 import { problem, problemFrom } from '../http/problem';
 import { rateLimiter, rateLimitMessage } from '../rate-limit';
 import { runInTenant, type MembershipRole, type TenantContext } from '../tenancy';
-import { resolveMembership } from '../tenancy/lookups';
+import { resolveMembership } from '../tenancy/definer-functions';
 import { can, forbiddenMessage, type Permission } from './permissions';
 import { currentUser, requireUser, type SignedInUser } from './session';
 
