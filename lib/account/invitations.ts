@@ -1,5 +1,4 @@
-import { hashPassword } from '../auth/password';
-import { hashToken, isTokenShaped } from '../auth/tokens';
+import { hashPassword, hashToken, isTokenShaped } from '../auth';
 import { AppError } from '../errors';
 import { acceptInvitation as accept, invitationByToken, signUpInvited, type InvitationPreview } from '../tenancy/definer-functions';
 import { refusing, tokenHashOf } from './service';

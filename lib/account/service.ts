@@ -1,6 +1,4 @@
-import { mailFormAttempt, tooManyRequestsMessage } from '../auth/abuse-limits';
-import { hashPassword, verifyPassword } from '../auth/password';
-import { hashToken, isTokenShaped, newToken } from '../auth/tokens';
+import { hashPassword, hashToken, isTokenShaped, mailFormAttempt, newToken, tooManyRequestsMessage, verifyPassword } from '../auth';
 import { AppError, type ErrorCode } from '../errors';
 import { appUrl, mailer } from '../mail';
 import { runLater, sendLater } from '../mail/later';

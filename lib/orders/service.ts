@@ -1,4 +1,4 @@
-import { assertQuota } from '../billing/plans';
+import { assertQuota } from '../billing';
 import type { OrderStatus, Prisma } from '../db/generated/client';
 import { AppError, explainMissedUpdate, notFound } from '../errors';
 import { PAGE_SIZE, toPage } from '../pagination';
