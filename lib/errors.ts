@@ -57,7 +57,19 @@ export class AppError extends Error {
 }
 
 /**
- * The shared pool's two refusals (lib/tenancy/errors.ts), as much of them as a page needs to say
+ * Makes an error of another module an AppError as it is: its class, message and fields stay. The
+ * isolation kit's refusals (TenantBusyError, StatementTimeoutError) already carry an ErrorCode and
+ * a message a person can act on; lib/tenancy/index.ts adopts them rather than copying them into
+ * classes of its own, and they render like every other refusal.
+ */
+export function adoptAsAppError<E extends Error & { readonly code: ErrorCode }>(error: E): E & AppError {
+  Object.defineProperty(error, APP_ERROR, { value: true });
+  Object.defineProperty(error, 'detail', { value: error.message, enumerable: true });
+  return error as E & AppError;
+}
+
+/**
+ * The shared pool's two refusals (the kit's, adopted as AppErrors), as much of them as a page needs to say
  * what happened: not faults, so the app shows each as a message of its own, never as "Something
  * went wrong".
  */
@@ -94,6 +106,19 @@ export function withUnavailableDigest<E>(error: E): E {
 }
 
 export const notFound = (what = 'record') => new AppError('not_found', `No such ${what}.`);
+
+/**
+ * After an optimistic update (`where: { id, version }`) matched no row: either the record is gone
+ * (404) or someone saved first (409). Every versioned record (customers, products, orders) says it
+ * the same way.
+ */
+export async function explainMissedUpdate(current: { version: number } | null, what: string): Promise<never> {
+  if (!current) throw notFound(what);
+  throw new AppError(
+    'conflict',
+    `Someone else changed this ${what} while you were editing (now version ${current.version}). Reload to see their changes, then edit again.`,
+  );
+}
 
 /** Every issue of a zod error, keyed by the field's dotted path ('lines.0.quantity'). */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {

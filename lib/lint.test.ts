@@ -78,3 +78,104 @@ describe('isolation lint rules', () => {
     ).toBe(true);
   });
 });
+
+describe('layer rules', () => {
+  const layer = (messages: string[], text: string) =>
+    messages.some((m) => m.startsWith('@typescript-eslint/no-restricted-imports') && m.includes(text));
+
+  it('pages, layouts, route handlers, actions and components reach data only through services', async () => {
+    const service = 'through a service in lib/<domain>';
+    for (const [file, code] of [
+      ['app/t/[tenant]/orders/page.tsx', "import { tenantDb } from '@/lib/tenancy';\nexport default tenantDb;\n"],
+      ['app/t/[tenant]/orders/actions.ts', "import { audit } from '@/lib/tenancy/audit';\nexport default audit;\n"],
+      ['app/t/[tenant]/orders/page.tsx', "import { tenantDb } from '../../../../lib/tenancy';\nexport default tenantDb;\n"],
+      ['components/orders/table.tsx', "import { currentTenant } from '@bulkhead/tenancy';\nexport default currentTenant;\n"],
+    ]) {
+      expect(layer(await lint(file!, code!), service), `${file}: ${code}`).toBe(true);
+    }
+    // The definer functions: not even their types.
+    for (const code of [
+      "import { userTenants } from '@/lib/tenancy/definer-functions';\nexport default userTenants;\n",
+      "import type { TenantChoice } from '@/lib/tenancy/definer-functions';\nexport type T = TenantChoice;\n",
+    ]) {
+      expect(layer(await lint('app/tenants/page.tsx', code), 'definer functions'), code).toBe(true);
+    }
+    // The database: nothing of lib/db, values of the generated client neither; health only for its route.
+    const health = "import { checkDatabase } from '@/lib/db/health';\nexport default checkDatabase;\n";
+    expect(layer(await lint('app/t/[tenant]/page.tsx', health), 'never touch the database')).toBe(true);
+    expect(await lint('app/api/health/route.ts', health)).toEqual([]);
+    expect(
+      layer(
+        await lint(
+          'app/t/[tenant]/orders/page.tsx',
+          "import { OrderStatus } from '@/lib/db/generated/client';\nexport default OrderStatus;\n",
+        ),
+        'Only types from the generated client',
+      ),
+    ).toBe(true);
+    // Allowed: types, services, and anything in a test.
+    for (const [file, code] of [
+      ['app/t/[tenant]/orders/page.tsx', "import type { TenantContext } from '@/lib/tenancy';\nexport type C = TenantContext;\n"],
+      ['app/t/[tenant]/orders/page.tsx', "import type { OrderStatus } from '@/lib/db/generated/client';\nexport type S = OrderStatus;\n"],
+      ['app/t/[tenant]/orders/page.tsx', "import { listOrders } from '@/lib/orders/service';\nexport default listOrders;\n"],
+      ['app/t/[tenant]/layout.tsx', "import { userTenants } from '@/lib/account/workspaces';\nexport default userTenants;\n"],
+      ['app/t/[tenant]/orders/page.test.ts', "import { tenantDb } from '@/lib/tenancy';\nexport default tenantDb;\n"],
+    ]) {
+      expect(await lint(file!, code!), `${file}: ${code}`).toEqual([]);
+    }
+  });
+
+  it('a domain reaches another domain and lib/auth only through their index.ts, and never an entry point or the UI', async () => {
+    for (const code of [
+      "import { assertQuota } from '../billing/plans';\nexport default assertQuota;\n",
+      "import { assertQuota } from '@/lib/billing/plans';\nexport default assertQuota;\n",
+      "import { listCustomers } from '../customers/service';\nexport default listCustomers;\n",
+    ]) {
+      expect(layer(await lint('lib/orders/service.ts', code), 'lib/<domain>/index.ts'), code).toBe(true);
+    }
+    expect(
+      layer(
+        await lint('lib/members/service.ts', "import { newToken } from '../auth/tokens';\nexport default newToken;\n"),
+        'lib/auth/index.ts',
+      ),
+    ).toBe(true);
+    expect(
+      layer(
+        await lint('lib/orders/service.ts', "import { apiRoute } from '../api/route';\nexport default apiRoute;\n"),
+        'never the reverse',
+      ),
+    ).toBe(true);
+    expect(
+      layer(
+        await lint('lib/orders/service.ts', "import { OrderTable } from '@/components/orders/table';\nexport default OrderTable;\n"),
+        'never imports pages',
+      ),
+    ).toBe(true);
+    // The public modules, the domain's own files, and tests are fine.
+    for (const [file, code] of [
+      ['lib/orders/service.ts', "import { assertQuota } from '../billing';\nexport default assertQuota;\n"],
+      ['lib/members/service.ts', "import { newToken } from '../auth';\nexport default newToken;\n"],
+      ['lib/orders/export.ts', "import { listOrders } from './service';\nexport default listOrders;\n"],
+      ['lib/orders/service.test.ts', "import { hashToken } from '@/lib/auth/tokens';\nexport default hashToken;\n"],
+    ]) {
+      expect(await lint(file!, code!), `${file}: ${code}`).toEqual([]);
+    }
+  });
+
+  it('infrastructure imports no domain and no entry point', async () => {
+    for (const code of [
+      "import { PLANS } from '../billing/plans';\nexport default PLANS;\n",
+      "import { assertQuota } from '../billing';\nexport default assertQuota;\n",
+    ]) {
+      expect(layer(await lint('lib/rate-limit/index.ts', code), 'imports no domain'), code).toBe(true);
+    }
+    expect(
+      layer(
+        await lint('lib/tenancy/example.ts', "import { currentUser } from '../auth/session';\nexport default currentUser;\n"),
+        'imports no entry point',
+      ),
+    ).toBe(true);
+    expect(await lint('lib/rate-limit/example.ts', "import { env } from '../env';\nexport default env;\n")).toEqual([]);
+    expect(await lint('lib/http/example.ts', "import { AppError } from '../errors';\nexport default AppError;\n")).toEqual([]);
+  });
+});

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 
+import { migrate } from '@bulkhead/tenancy/admin';
+
 import { authSecret } from '../lib/auth/secret';
-import { migrate } from '../lib/db/migrate';
 import { openLocalDatabase, type LocalDatabase } from './db/local';
 import { runtimeEnv } from './db/runtime-env';
 

@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { dropDatabase, dropRoles, migrate, provisionDatabase } from '@bulkhead/tenancy/admin';
+import { acquireServer } from '@bulkhead/tenancy/server';
+
 import { appUrlFile, mailFile } from '../e2e/support/handoff';
 import { startOAuthStub } from '../e2e/support/oauth-stub';
 import { opsUrlFile } from '../e2e/support/ops';
-import { migrate } from '../lib/db/migrate';
-import { dropDatabase, dropRoles, provisionDatabase } from '../lib/db/provision';
 import { seedDemo } from '../prisma/seed/demo';
 import { runtimeEnv } from './db/runtime-env';
-import { acquireServer } from './db/server';
 
 // The server Playwright tests run against: a fresh database on a throw-away PostgreSQL (or on
 // BOOTSTRAP_DATABASE_URL), migrated, then the production build in .next as the restricted runtime

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
-import { migrate, MigrationError } from '../lib/db/migrate';
+import { migrate, MigrationError } from '@bulkhead/tenancy/admin';
+
 import { openLocalDatabase } from './db/local';
 
 // `npm run db:migrate [-- --dry-run] [--schema name]`: applies prisma/migrations as the owner role

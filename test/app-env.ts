@@ -1,7 +1,7 @@
+import type { ProvisionedDatabase } from '@bulkhead/tenancy/admin';
 import { afterAll, beforeAll } from 'vitest';
 
 import { closeAppPool } from '@/lib/db/pool';
-import type { ProvisionedDatabase } from '@/lib/db/provision';
 
 /**
  * Points the app's own modules (appPool, tenantDb, the lookups) at this file's database, as the

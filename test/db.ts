@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+import { dropDatabase, provisionDatabase, type ProvisionedDatabase } from '@bulkhead/tenancy/admin';
 import { afterAll, beforeAll, inject } from 'vitest';
-
-import { dropDatabase, provisionDatabase, type ProvisionedDatabase } from '../lib/db/provision';
 
 /** A fresh copy of the migrated template database, for one test file. */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<ProvisionedDatabase & { drop(): Promise<void> }> {

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
+import { dropDatabase, dropRoles, migrate, provisionDatabase } from '@bulkhead/tenancy/admin';
+import { acquireServer } from '@bulkhead/tenancy/server';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-
-import { migrate } from '../lib/db/migrate';
-import { dropDatabase, dropRoles, provisionDatabase } from '../lib/db/provision';
-import { acquireServer } from '../scripts/db/server';
 
 // Once per `vitest run`: get a server, create a migrated template database, and hand its name to
 // the workers, which copy it (CREATE DATABASE … TEMPLATE) so every test file gets its own database

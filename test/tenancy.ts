@@ -1,8 +1,13 @@
 import type { TenantDbMode } from '@bulkhead/tenancy';
 import pg from 'pg';
 
-import { runInTenant } from '@/lib/tenancy';
-import { createTenantClientFactory, tenantDbFrom, type TenantClientFactory, type TenantClientFactoryOptions } from '@/lib/tenancy/client';
+import {
+  createTenantClientFactory,
+  runInTenant,
+  tenantDbFrom,
+  type TenantClientFactory,
+  type TenantClientFactoryOptions,
+} from '@/lib/tenancy';
 import type { TenantContext } from '@/lib/tenancy/context';
 
 /** A tenant-client factory over its own pool of the runtime role, for one test file. */

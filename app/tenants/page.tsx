@@ -5,8 +5,8 @@ import { redirect } from 'next/navigation';
 import { Logo } from '@/components/marketing/logo';
 import { SignOutButton } from '@/components/shell/sign-out-button';
 import { PageHeader } from '@/components/ui/page-header';
+import { userTenants } from '@/lib/account/workspaces';
 import { requireUser } from '@/lib/auth/session';
-import { userTenants } from '@/lib/tenancy/lookups';
 
 import { CreateWorkspaceForm } from './create-workspace-form';
 

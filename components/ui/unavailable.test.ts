@@ -1,9 +1,9 @@
+import { StatementTimeoutError, TenantBusyError } from '@bulkhead/tenancy';
 import { createElement, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 
-import { AppError, withUnavailableDigest } from '@/lib/errors';
-import { StatementTimeoutError, TenantBusyError } from '@/lib/tenancy/errors';
+import { adoptAsAppError, AppError, withUnavailableDigest } from '@/lib/errors';
 
 import { orUnavailable, UnavailableNotice } from './unavailable';
 
@@ -20,14 +20,14 @@ const text = (node: ReactNode) =>
 
 describe('orUnavailable', () => {
   it('says the workspace is busy, with its plan’s share', async () => {
-    const page = await orUnavailable(Promise.reject(withUnavailableDigest(new TenantBusyError(4, 5_000))));
+    const page = await orUnavailable(Promise.reject(withUnavailableDigest(adoptAsAppError(new TenantBusyError(4, 5_000)))));
     expect(text(page)).toContain(
       'Your workspace is busy — it is already running 4 database operations at once, the most its plan allows. Try again in a few seconds.',
     );
   });
 
   it('says a query ran past the plan’s limit, with the limit, and to narrow the date range', async () => {
-    const page = await orUnavailable(Promise.reject(new StatementTimeoutError(15_000, 'pro', 'interactive')), 'page');
+    const page = await orUnavailable(Promise.reject(adoptAsAppError(new StatementTimeoutError(15_000, 'pro', 'interactive'))), 'page');
     expect(text(page)).toMatch(/longer than the 15 s your plan allows .* Narrow the date range/);
     expect(renderToStaticMarkup(createElement('div', null, page))).toContain('<h1');
   });

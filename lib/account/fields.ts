@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { slugify, slugSchema } from '../auth/slug';
+import { slugify, slugSchema } from '../auth';
 import { fieldErrorsOf, type FieldErrors } from '../errors';
 import { email } from '../validation';
 

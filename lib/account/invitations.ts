@@ -1,6 +1,6 @@
-import { hashPassword } from '../auth/password';
+import { hashPassword, hashToken, isTokenShaped } from '../auth';
 import { AppError } from '../errors';
-import { acceptInvitation as accept, signUpInvited } from '../tenancy/lookups';
+import { acceptInvitation as accept, invitationByToken, signUpInvited, type InvitationPreview } from '../tenancy/definer-functions';
 import { refusing, tokenHashOf } from './service';
 
 // Invitations from the invitee's side (the tenant's side — inviting, revoking — is lib/members).
@@ -8,6 +8,14 @@ import { refusing, tokenHashOf } from './service';
 // invited address and use it once.
 
 const NOT_AN_INVITATION = 'This invitation link is not valid.';
+
+/**
+ * What the invitation page shows before anyone acts on it: the workspace, the invited address, and
+ * whether it was used, withdrawn or has expired. Nothing for a link that is not an invitation.
+ */
+export async function invitationFromLink(token: string): Promise<InvitationPreview | undefined> {
+  return isTokenShaped(token) ? invitationByToken(hashToken(token)) : undefined;
+}
 
 /** A signed-in user whose address matches the invitation joins its tenant; the tenant's slug. */
 export async function acceptInvitation(token: string, user: { id: string }): Promise<string> {

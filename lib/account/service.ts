@@ -1,6 +1,4 @@
-import { mailFormAttempt, tooManyRequestsMessage } from '../auth/abuse-limits';
-import { hashPassword, verifyPassword } from '../auth/password';
-import { hashToken, isTokenShaped, newToken } from '../auth/tokens';
+import { hashPassword, hashToken, isTokenShaped, mailFormAttempt, newToken, tooManyRequestsMessage, verifyPassword } from '../auth';
 import { AppError, type ErrorCode } from '../errors';
 import { appUrl, mailer } from '../mail';
 import { runLater, sendLater } from '../mail/later';
@@ -15,7 +13,7 @@ import {
   TokenRefusedError,
   UniqueTakenError,
   userForSignIn,
-} from '../tenancy/lookups';
+} from '../tenancy/definer-functions';
 
 // A person's own account: sign-up, verification, password, email, sessions. These are about the
 // user, not a tenant, so they go through the SECURITY DEFINER functions rather than a tenant

@@ -1,5 +1,8 @@
-import { createTenant } from '../tenancy/lookups';
+import { createTenant } from '../tenancy/definer-functions';
 import { refusing, slugTaken } from './service';
+
+/** The workspaces a user is a member of, with their role in each: the picker and the switcher. */
+export { userTenants, type TenantChoice } from '../tenancy/definer-functions';
 
 /** A signed-in, verified user opens another workspace and becomes its owner; its slug, for the redirect. */
 export async function createWorkspace(user: { id: string }, input: { workspace: string; slug: string }): Promise<string> {

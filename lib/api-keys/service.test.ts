@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PLANS } from '@/lib/billing/plans';
 import { AppError } from '@/lib/errors';
 import { runInTenant } from '@/lib/tenancy';
-import { apiKeyForHash } from '@/lib/tenancy/lookups';
+import { apiKeyForHash } from '@/lib/tenancy/definer-functions';
 import { setPlan, uniqueSlug } from '@/test/api';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';

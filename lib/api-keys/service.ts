@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { assertQuota } from '../billing/plans';
+import { assertQuota } from '../billing';
 import { notFound } from '../errors';
 import { audit, currentTenant, tenantDb } from '../tenancy';
 

@@ -2,7 +2,7 @@ import { API_KEY_SHAPE, hashApiKey } from '../api-keys/service';
 import { canWithKey, type Permission } from '../auth/permissions';
 import { DEMO_KEY_PREFIX, demoApiKeysAccepted } from '../demo';
 import { AppError } from '../errors';
-import { apiKeyForHash, type ApiKeyRecord } from '../tenancy/lookups';
+import { apiKeyForHash, type ApiKeyRecord } from '../tenancy/definer-functions';
 
 // Who is calling: the bearer key → its tenant (through the isolation core's definer function),
 // then whether this key may do this. The key is the only thing a request says about its tenant:

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 
 import { touchApiKeyWhenDue } from '../api-keys/service';
 import type { Permission } from '../auth/permissions';
+import { PLANS } from '../billing/plans';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { clientAddress } from '../http/client-address';
@@ -92,7 +93,7 @@ async function admitKey(request: Request, permission: Permission): Promise<Admis
   try {
     const caller = await authenticate(request, key);
     authorize(caller, permission);
-    decision = await rateLimiter().consume({ tenantId: caller.tenantId, plan: caller.plan, keyId: caller.keyId });
+    decision = await rateLimiter().consume({ tenantId: caller.tenantId, limits: PLANS[caller.plan], keyId: caller.keyId });
     return decision.allowed ? { caller, decision } : { decision };
   } finally {
     if (key.hash) pacer.settle(key.hash, decision);

@@ -7,12 +7,12 @@
 // to that row block on it, each holding one slot of the tenant's share, until the lock is released. Short limits (set before
 // the app first reads its environment) keep it quick: a 1.5 s wait for a slot, a 300 ms statement limit
 // on the free plan and none that matters on pro.
+import { StatementTimeoutError, TenantBusyError } from '@bulkhead/tenancy';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { lockRow } from '@/e2e/support/ops';
-import { AppError, unavailableOf, withUnavailableDigest } from '@/lib/errors';
+import { adoptAsAppError, AppError, unavailableOf, withUnavailableDigest } from '@/lib/errors';
 import { problemFrom } from '@/lib/http/problem';
-import { StatementTimeoutError, TenantBusyError } from '@/lib/tenancy/errors';
 import {
   callEndpoint,
   createKey,
@@ -92,11 +92,11 @@ function validCall(e: Endpoint, tenant: SeededTenant, key: string, seq: number) 
 
 describe('the refusals as problems', () => {
   it('tenant_busy is a 503 with Retry-After; statement_timeout a 503 without', async () => {
-    const busy = problemFrom(new TenantBusyError(4, 5_200), 'r1');
+    const busy = problemFrom(adoptAsAppError(new TenantBusyError(4, 5_200)), 'r1');
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('6');
     expect(await busy.json()).toMatchObject({ type: 'https://bulkhead.dev/problems/tenant_busy', title: 'Workspace busy', status: 503 });
-    const timeout = problemFrom(new StatementTimeoutError(15_000, 'pro', 'interactive'), 'r2');
+    const timeout = problemFrom(adoptAsAppError(new StatementTimeoutError(15_000, 'pro', 'interactive')), 'r2');
     expect(timeout.status).toBe(503);
     expect(timeout.headers.get('retry-after')).toBeNull();
     expect((await timeout.json()).detail).toMatch(/15 s your pro plan allows.*Narrow the request/);
@@ -104,19 +104,20 @@ describe('the refusals as problems', () => {
 
   it('are recognised when thrown by another copy of the modules (Next.js bundles them once per route)', async () => {
     vi.resetModules();
-    const other = await import('@/lib/tenancy/errors');
-    const error = new other.TenantBusyError(2, 1_000);
-    expect(Object.getPrototypeOf(other.TenantBusyError.prototype)).not.toBe(AppError.prototype);
+    const other = await import('@/lib/errors');
+    expect(other.AppError).not.toBe(AppError);
+    const error = other.adoptAsAppError(new TenantBusyError(2, 1_000));
     expect(error instanceof AppError).toBe(true);
     expect(problemFrom(error).status).toBe(503);
     expect(new Error('x') instanceof AppError).toBe(false);
-    expect(new AppError('not_found', 'x') instanceof TenantBusyError).toBe(false);
+    // The kit's error as it is, not adopted, is an unknown error: a 500.
+    expect(new TenantBusyError(2, 1_000) instanceof AppError).toBe(false);
   });
 
   it('carry a digest an error boundary can read, with nothing but the code and a number', () => {
-    const busy = withUnavailableDigest(new TenantBusyError(4, 5_000));
+    const busy = withUnavailableDigest(adoptAsAppError(new TenantBusyError(4, 5_000)));
     expect((busy as { digest?: string }).digest).toBe('bulkhead:tenant_busy:4');
-    const timeout = withUnavailableDigest(new StatementTimeoutError(5_000, 'free', 'interactive'));
+    const timeout = withUnavailableDigest(adoptAsAppError(new StatementTimeoutError(5_000, 'free', 'interactive')));
     expect((timeout as { digest?: string }).digest).toBe('bulkhead:statement_timeout:5000');
     // What a production build hands the boundary: a bare error with the digest.
     expect(unavailableOf(Object.assign(new Error('withheld'), { digest: 'bulkhead:tenant_busy:4' }))).toEqual({

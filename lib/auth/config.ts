@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { clientAddress } from '../http/client-address';
 import { appUrl } from '../mail';
 import { sendLater } from '../mail/later';
-import { twoFactorClaimPass, twoFactorState, userForOAuth, userForSignIn } from '../tenancy/lookups';
+import { twoFactorClaimPass, twoFactorState, userForOAuth, userForSignIn } from '../tenancy/definer-functions';
 import { githubProvider } from './github';
 import { verifyPassword } from './password';
 import { safeRedirectPath } from './redirects';

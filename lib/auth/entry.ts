@@ -6,11 +6,12 @@ import { cache } from 'react';
 import { z } from 'zod';
 
 import { publicActionWith, refusal } from '../actions/client';
+import { PLANS } from '../billing/plans';
 import { AppError, fieldErrorsOf, withUnavailableDigest } from '../errors';
 import { problem, problemFrom } from '../http/problem';
 import { rateLimiter, rateLimitMessage } from '../rate-limit';
 import { runInTenant, type MembershipRole, type TenantContext } from '../tenancy';
-import { resolveMembership } from '../tenancy/lookups';
+import { resolveMembership } from '../tenancy/definer-functions';
 import { can, forbiddenMessage, type Permission } from './permissions';
 import { currentUser, requireUser, type SignedInUser } from './session';
 
@@ -140,7 +141,7 @@ export function tenantAction<Schema extends z.ZodType, Result>(
       if (access === TWO_FACTOR_REQUIRED) return refusal('forbidden', TWO_FACTOR_FIRST);
       if (!access) return refusal('not_found', 'Not found.');
       if (!can(access.role, options.permission)) return refusal('forbidden', forbiddenMessage(options.permission));
-      const limit = await rateLimiter().consume({ tenantId: access.tenantId, plan: access.plan });
+      const limit = await rateLimiter().consume({ tenantId: access.tenantId, limits: PLANS[access.plan] });
       if (!limit.allowed) return refusal('rate_limited', rateLimitMessage(limit));
       return { access };
     })

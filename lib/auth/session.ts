@@ -1,7 +1,7 @@
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 
-import { userSession } from '../tenancy/lookups';
+import { userSession } from '../tenancy/definer-functions';
 import { auth } from './config';
 
 export interface SignedInUser {

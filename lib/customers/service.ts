@@ -1,4 +1,4 @@
-import { AppError, notFound } from '../errors';
+import { explainMissedUpdate, notFound } from '../errors';
 import { PAGE_SIZE, toPage, type Page } from '../pagination';
 import { audit, tenantDb } from '../tenancy';
 
@@ -88,13 +88,4 @@ export async function setCustomerArchived(id: string, archived: boolean) {
     if (count === 0) throw notFound('customer');
     await audit({ action: archived ? 'customer.archived' : 'customer.restored', targetType: 'customer', targetId: id });
   });
-}
-
-/** After an update matched no row: either the record is gone (404) or someone saved first (409). */
-export async function explainMissedUpdate(current: { version: number } | null, what: string): Promise<never> {
-  if (!current) throw notFound(what);
-  throw new AppError(
-    'conflict',
-    `Someone else changed this ${what} while you were editing (now version ${current.version}). Reload to see their changes, then edit again.`,
-  );
 }

@@ -1,12 +1,3 @@
-// The migration runner is the isolation kit's (@bulkhead/tenancy/admin); this module keeps the
-// scripts' import path. Bulkhead's migrations are prisma/migrations, the runner's default.
-export {
-  checksumOf,
-  DEFAULT_MIGRATIONS_DIR,
-  migrate,
-  MigrationError,
-  readMigrations,
-  type MigrateOptions,
-  type MigrateResult,
-  type MigrationFile,
-} from '@bulkhead/tenancy/admin';
+// The migration runner is the isolation kit's: import it from @bulkhead/tenancy/admin. This
+// re-export remains only while lib/settings/time-zones.test.ts imports it; delete it with that import.
+export { DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from '@bulkhead/tenancy/admin';

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { invitationFromLink } from '@/lib/account/invitations';
 import { hashToken, newToken } from '@/lib/auth/tokens';
 import { outbox } from '@/lib/mail';
 import { runInTenant } from '@/lib/tenancy';
-import { acceptInvitation, invitationByToken, signUpInvited, TokenRefusedError } from '@/lib/tenancy/lookups';
+import { acceptInvitation, invitationByToken, signUpInvited, TokenRefusedError } from '@/lib/tenancy/definer-functions';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
@@ -49,7 +50,8 @@ async function createUser(email: string): Promise<string> {
 describe('invitations', () => {
   it('an accepted invitation makes the invited person a member with the invited role, once', async () => {
     const token = await invite(acme, 'new.member@example.test', 'viewer');
-    const preview = await invitationByToken(hashToken(token));
+    // What the invitation page reads from the link.
+    const preview = await invitationFromLink(token);
     expect(preview).toMatchObject({ tenantSlug: 'acme', email: 'new.member@example.test', role: 'viewer' });
     const created = await signUpInvited({ tokenHash: hashToken(token), name: 'New Member', passwordHash: 'x' });
     expect(created).toMatchObject({ email: 'new.member@example.test', tenantSlug: 'acme' });
@@ -62,6 +64,9 @@ describe('invitations', () => {
   it('a forged token is not found and changes nothing', async () => {
     const forged = newToken();
     expect(await invitationByToken(forged.hash)).toBeUndefined();
+    expect(await invitationFromLink(forged.token)).toBeUndefined();
+    // Not shaped like a token at all: refused before the database is asked.
+    expect(await invitationFromLink('../acme')).toBeUndefined();
     const userId = await createUser('forger@example.test');
     await expect(acceptInvitation(forged.hash, userId)).rejects.toMatchObject({ reason: 'not_found' });
     expect((await asOwner(acme, () => listMembers())).some((m) => m.userId === userId)).toBe(false);

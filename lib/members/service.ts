@@ -1,6 +1,5 @@
-import { removalRefusal, roleChangeRefusal } from '../auth/rules';
-import { newToken } from '../auth/tokens';
-import { assertQuota } from '../billing/plans';
+import { newToken, removalRefusal, roleChangeRefusal } from '../auth';
+import { assertQuota } from '../billing';
 import { AppError } from '../errors';
 import { appUrl } from '../mail';
 import { sendLater } from '../mail/later';

@@ -1,7 +1,6 @@
-import { assertQuota } from '../billing/plans';
-import { explainMissedUpdate } from '../customers/service';
+import { assertQuota } from '../billing';
 import type { OrderStatus, Prisma } from '../db/generated/client';
-import { AppError, notFound } from '../errors';
+import { AppError, explainMissedUpdate, notFound } from '../errors';
 import { PAGE_SIZE, toPage } from '../pagination';
 import { audit, tenantDb, type TenantTransaction } from '../tenancy';
 

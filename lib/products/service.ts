@@ -1,5 +1,4 @@
-import { explainMissedUpdate } from '../customers/service';
-import { AppError, notFound } from '../errors';
+import { AppError, explainMissedUpdate, notFound } from '../errors';
 import { PAGE_SIZE, toPage } from '../pagination';
 import { audit, tenantDb } from '../tenancy';
 

@@ -7,7 +7,6 @@ import {
   type RateLimiterRes,
 } from 'rate-limiter-flexible';
 
-import { PLANS, type PlanName } from '../billing/plans';
 // eslint-disable-next-line no-restricted-imports -- the pool serves only as the counter store of rate_limits, a table with no tenant data
 import { appPool } from '../db/pool';
 import { env } from '../env';
@@ -36,9 +35,18 @@ export interface LimitState {
 
 export type LimitDecision = { allowed: true; state: LimitState } | { allowed: false; state: LimitState; retryAfterSeconds: number };
 
+/**
+ * Requests per minute for the whole tenant and for one of its keys. The caller passes its plan's
+ * (lib/billing/plans.ts, PLANS[plan] fits as it is): the limiter counts, it does not know plans.
+ */
+export interface RequestLimits {
+  tenantRequestsPerMinute: number;
+  keyRequestsPerMinute: number;
+}
+
 export interface RateLimitSubject {
   tenantId: string;
-  plan: PlanName;
+  limits: RequestLimits;
   /** The API key making the request; absent for the web app's own forms. */
   keyId?: string;
 }
@@ -48,10 +56,6 @@ export type CounterStore = { kind: 'postgres'; pool: ReturnType<typeof appPool> 
 export interface TenantRateLimiter {
   consume(subject: RateLimitSubject): Promise<LimitDecision>;
   readonly store: CounterStore['kind'];
-}
-
-function limitOf(scope: 'tenant' | 'key', plan: PlanName): number {
-  return scope === 'tenant' ? PLANS[plan].tenantRequestsPerMinute : PLANS[plan].keyRequestsPerMinute;
 }
 
 /** A limiter of `points` per minute on `store`; its refusals are answered from memory once spent. */
@@ -86,18 +90,18 @@ export const stateOf = (scope: LimitScope, limit: number, res: RateLimiterRes): 
 });
 
 export function createRateLimiter(store: CounterStore): TenantRateLimiter {
+  // One limiter per scope and limit, built on first use (in practice one per plan).
   const limiters = new Map<string, RateLimiterAbstract>();
-  const limiter = (scope: 'tenant' | 'key', plan: PlanName) => {
-    const id = `${scope}:${plan}`;
+  const limiter = (scope: 'tenant' | 'key', limit: number) => {
+    const id = `${scope}:${limit}`;
     let found = limiters.get(id);
-    if (!found) limiters.set(id, (found = buildLimiter(store, scope, limitOf(scope, plan))));
+    if (!found) limiters.set(id, (found = buildLimiter(store, scope, limit)));
     return found;
   };
 
-  async function take(scope: 'tenant' | 'key', plan: PlanName, id: string): Promise<LimitDecision> {
-    const limit = limitOf(scope, plan);
+  async function take(scope: 'tenant' | 'key', limit: number, id: string): Promise<LimitDecision> {
     try {
-      const res = await limiter(scope, plan).consume(`${scope}:${id}`);
+      const res = await limiter(scope, limit).consume(`${scope}:${id}`);
       return { allowed: true, state: stateOf(scope, limit, res) };
     } catch (error) {
       if (!isLimitRefusal(error)) throw error;
@@ -112,9 +116,10 @@ export function createRateLimiter(store: CounterStore): TenantRateLimiter {
     async consume(subject) {
       if (store.kind === 'redis') await connected(store.client);
       // The key's own budget first: a key over its limit does not spend the tenant's.
-      const byKey = subject.keyId ? await take('key', subject.plan, subject.keyId) : undefined;
+      const { limits } = subject;
+      const byKey = subject.keyId ? await take('key', limits.keyRequestsPerMinute, subject.keyId) : undefined;
       if (byKey && !byKey.allowed) return byKey;
-      const byTenant = await take('tenant', subject.plan, subject.tenantId);
+      const byTenant = await take('tenant', limits.tenantRequestsPerMinute, subject.tenantId);
       if (!byTenant.allowed || !byKey) return byTenant;
       // Both allowed: report the tighter of the two.
       return byKey.state.remaining < byTenant.state.remaining ? byKey : byTenant;

@@ -26,10 +26,10 @@ describe('the Redis store', () => {
     const a = randomUUID();
     const b = randomUUID();
     const limit = PLANS.free.tenantRequestsPerMinute;
-    for (let i = 0; i < limit; i++) expect((await limiter.consume({ tenantId: a, plan: 'free' })).allowed).toBe(true);
-    const refused = await limiter.consume({ tenantId: a, plan: 'free' });
+    for (let i = 0; i < limit; i++) expect((await limiter.consume({ tenantId: a, limits: PLANS.free })).allowed).toBe(true);
+    const refused = await limiter.consume({ tenantId: a, limits: PLANS.free });
     expect(refused).toMatchObject({ allowed: false, state: { scope: 'tenant', limit, remaining: 0 } });
-    expect((await limiter.consume({ tenantId: b, plan: 'free' })).allowed).toBe(true);
+    expect((await limiter.consume({ tenantId: b, limits: PLANS.free })).allowed).toBe(true);
     expect(Number(await redis.get(`api_tenant:tenant:${a}`))).toBeGreaterThanOrEqual(limit);
     expect(Number(await redis.get(`api_tenant:tenant:${b}`))).toBe(1);
   });
@@ -44,7 +44,7 @@ describe('the Redis store', () => {
     const limiter = createRateLimiter({ kind: 'redis', client: dead });
     const tenantId = randomUUID();
     const decisions = [];
-    for (let i = 0; i <= PLANS.free.tenantRequestsPerMinute; i++) decisions.push(await limiter.consume({ tenantId, plan: 'free' }));
+    for (let i = 0; i <= PLANS.free.tenantRequestsPerMinute; i++) decisions.push(await limiter.consume({ tenantId, limits: PLANS.free }));
     expect(decisions.slice(0, -1).every((d) => d.allowed)).toBe(true);
     expect(decisions.at(-1)!.allowed).toBe(false);
     dead.disconnect();

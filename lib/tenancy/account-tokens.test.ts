@@ -14,7 +14,7 @@ import {
   signUpPending,
   TokenRefusedError,
   userSession,
-} from './lookups';
+} from './definer-functions';
 
 // Account tokens die with the credentials they were issued against, only the newest link of a kind
 // works, verification links verify only the address they were sent to, and expired tokens go.

@@ -7,8 +7,7 @@ import { PrismaClient } from '@/lib/db/generated/client';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, type SeededTenant } from '@/test/fixtures';
 
-import { createTenantClientFactory } from './client';
-import { runInTenant } from './index';
+import { createTenantClientFactory, runInTenant } from './index';
 
 // Why tenant clients are bound to one tenant by construction, not by ambient context.
 //

@@ -1,11 +1,11 @@
+import type { TenantDbMode } from '@bulkhead/tenancy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { setupTestDatabase } from '@/test/db';
 import { withClient } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
 
-import type { TenantClient } from './client';
-import type { TenantDbMode } from './tenant-pool';
+import type { TenantClient } from './index';
 
 // Many tenants, many concurrent operations, one small pool: every result is checked against the
 // exact rows its tenant should get. This is where a tenant carried over on a reused connection,

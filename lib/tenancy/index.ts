@@ -5,15 +5,19 @@ import {
   createTenancy,
   ownRow,
   related,
+  type BusyEvent as KitBusyEvent,
+  type StatementTimeoutEvent as KitStatementTimeoutEvent,
   type TenantClient as KitTenantClient,
+  type TenantClientFactory as KitTenantClientFactory,
+  type TenantClientFactoryOptions as KitTenantClientFactoryOptions,
   type TenantTransaction as KitTenantTransaction,
 } from '@bulkhead/tenancy';
 
 import { Prisma, PrismaClient } from '../db/generated/client';
 import { appPool, beforeAppPoolCloses } from '../db/pool';
 import { env } from '../env';
-import { ACTOR_KINDS, MEMBERSHIP_ROLES, PLANS } from './context';
-import { StatementTimeoutError, TenantBusyError } from './errors';
+import { adoptAsAppError } from '../errors';
+import { ACTOR_KINDS, MEMBERSHIP_ROLES, PLANS, type Plan } from './context';
 
 export { audit, type AuditEventInput } from './audit';
 export { TenantContextMissingError, type MembershipRole, type TenantContext } from './context';
@@ -42,11 +46,8 @@ export const tenancy = createTenancy({
   roles: MEMBERSHIP_ROLES,
   actors: ACTOR_KINDS,
   policy: DEFAULT_POLICY,
-  // The kit's refusals become the app's AppErrors: a 503 problem+json, a form message.
-  errors: {
-    busy: (error) => new TenantBusyError(error.share, error.waitedMs, error.reason),
-    statementTimeout: (error) => new StatementTimeoutError(error.limitMs, error.plan, error.workload, { cause: error.cause }),
-  },
+  // The kit's refusals count as the app's AppErrors: a 503 problem+json, a form message.
+  errors: { busy: adoptAsAppError, statementTimeout: adoptAsAppError },
   connect: () => {
     const settings = env();
     // Closing the pool (tests, shutdown) closes the slots first; the next use builds new ones.
@@ -80,3 +81,14 @@ export const runInTenant = tenancy.runInTenant;
 export const currentTenant = tenancy.currentTenant;
 /** The current tenant context, or undefined outside one (for logging). */
 export const maybeCurrentTenant = tenancy.maybeCurrentTenant;
+
+// Tenant clients over a pool of your own (tests, benchmarks), with the app's client and plans. The
+// running app uses tenantDb() instead. Layer (b) alone is tenancy.tenantScope(tenantId); layer (a)
+// alone is the kit's TenantBoundPool.
+export type TenantClientFactory = KitTenantClientFactory<PrismaClient, Plan>;
+export type TenantClientFactoryOptions = KitTenantClientFactoryOptions<Plan>;
+export type BusyEvent = KitBusyEvent<Plan>;
+export type StatementTimeoutEvent = KitStatementTimeoutEvent<Plan>;
+export type { LeaseEvent } from '@bulkhead/tenancy';
+export const createTenantClientFactory = tenancy.createTenantClientFactory;
+export const tenantDbFrom = tenancy.tenantDbFrom;

@@ -1,3 +1,4 @@
+import type { TenantDbMode } from '@bulkhead/tenancy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createOpsClient, type OpsClient } from '@/lib/db/privileged';
@@ -6,11 +7,8 @@ import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
 
 import { audit } from './audit';
-import { tenantDbFrom } from './client';
 import { TenantContextMissingError } from './context';
-import { runInTenant } from './index';
-import { CrossTenantArgumentError } from './scope';
-import type { TenantDbMode } from './tenant-pool';
+import { CrossTenantArgumentError, runInTenant, tenantDbFrom } from './index';
 
 // The isolation core, operation kind by operation kind, as the runtime role. Every negative case
 // (tenant A reaching for B) sits next to its positive control (A on its own data), and "nothing

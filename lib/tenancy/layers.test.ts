@@ -1,3 +1,4 @@
+import { TenantBoundPool, type TenantDbMode } from '@bulkhead/tenancy';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +8,7 @@ import { createOpsClient, type OpsClient } from '@/lib/db/privileged';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, type SeededTenant } from '@/test/fixtures';
 
-import { tenantScope } from './scope';
-import { TenantBoundPool, type TenantDbMode } from './tenant-pool';
+import { tenancy } from './index';
 
 // Each layer alone must stop a leak: the database layer (RLS through the bound pool) with no
 // application filter, and the application layer (the scope extension) on a role that bypasses RLS.
@@ -80,7 +80,7 @@ describe('layer (b) alone: the scope extension on a role that bypasses row-level
   });
 
   it('with the extension, reads and unfiltered writes stay inside the tenant', async () => {
-    const db = ops.$extends(tenantScope(acme.id));
+    const db = ops.$extends(tenancy.tenantScope(acme.id));
     const rows = await db.customer.findMany();
     expect(rows.length).toBeGreaterThanOrEqual(acme.customerIds.length);
     expect(rows.every((r) => r.tenantId === acme.id)).toBe(true);

@@ -1,13 +1,13 @@
+import { TenantBusyError } from '@bulkhead/tenancy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { AppError } from '@/lib/errors';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
 
 import { audit } from './audit';
-import type { BusyEvent, TenantClient } from './client';
-import { TenantBusyError } from './errors';
-import { runInTenant, type TenantContext } from './index';
+import { runInTenant, type BusyEvent, type TenantClient, type TenantContext } from './index';
 
 // The shared pool as a bulkhead: a tenant never holds more than its plan's share of connections,
 // its extra work waits in its own queue for a bounded time and then fails with TenantBusyError
@@ -104,6 +104,8 @@ describe('per-tenant share of the pool', () => {
 
       const error = await third.catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(TenantBusyError);
+      // The app's binding adopts the kit's refusal: routes and forms render it like any AppError.
+      expect(error).toBeInstanceOf(AppError);
       expect(error).toMatchObject({ code: 'tenant_busy', status: 503, share: 2, retryAfterSeconds: 2 });
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_450);
       // One log line names the tenant and the request.

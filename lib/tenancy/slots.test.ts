@@ -1,11 +1,11 @@
+import type { TenantDbMode } from '@bulkhead/tenancy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { setupTestDatabase } from '@/test/db';
 import { withClient } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
 
-import type { LeaseEvent, TenantClient } from './client';
-import type { TenantDbMode } from './tenant-pool';
+import type { LeaseEvent, TenantClient } from './index';
 
 // The leased-slot design under the conditions that would break a shared client: calls of
 // different tenants landing in the same tick (Prisma batches findUnique calls made together on one

@@ -1,3 +1,4 @@
+import { StatementTimeoutError, type TenantDbMode } from '@bulkhead/tenancy';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -5,9 +6,7 @@ import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
 
-import type { StatementTimeoutEvent, TenantClient } from './client';
-import { StatementTimeoutError } from './errors';
-import type { TenantDbMode } from './tenant-pool';
+import type { StatementTimeoutEvent, TenantClient } from './index';
 
 // Statement timeouts by plan, set transaction-locally in the same statement as the tenant. Short
 // configured limits (free 300 ms, pro 3 s; batch work 3 s for free), never the defaults.
@@ -141,7 +140,7 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('statement timeouts by
   it('costs no round trip of its own', async () => {
     const count = async (statementTimeoutMs: number) => {
       const pool = new CountingPool({ connectionString: database.current.urls.app, max: 2 });
-      const { createTenantClientFactory } = await import('./client');
+      const { createTenantClientFactory } = await import('./index');
       const factory = createTenantClientFactory({
         pool,
         mode,

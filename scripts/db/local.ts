@@ -1,9 +1,9 @@
 import path from 'node:path';
 
-import { migrate } from '../../lib/db/migrate';
-import { provisionDatabase, type DatabaseUrls } from '../../lib/db/provision';
+import { migrate, provisionDatabase, type DatabaseUrls } from '@bulkhead/tenancy/admin';
+import { startEmbeddedCluster, type EmbeddedCluster } from '@bulkhead/tenancy/server';
+
 import { seedDemo } from '../../prisma/seed/demo';
-import { startEmbeddedCluster, type EmbeddedCluster } from './embedded';
 
 // The development database: BOOTSTRAP_DATABASE_URL if given, otherwise the embedded PostgreSQL in
 // .data/pg on BULKHEAD_PG_PORT (default 54329, away from a system PostgreSQL on 5432). Provisioned

@@ -1,13 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 
+import { TenantBusyError } from '@bulkhead/tenancy';
 import pg from 'pg';
 
 import { revenueReport, type ReportRange } from '../../lib/billing/report';
 import { appPool, closeAppPool } from '../../lib/db/pool';
 import { env } from '../../lib/env';
-import { runInTenant, tenantDb } from '../../lib/tenancy';
-import type { TenantClientFactory } from '../../lib/tenancy/client';
-import { TenantBusyError } from '../../lib/tenancy/errors';
+import { runInTenant, tenantDb, type TenantClientFactory } from '../../lib/tenancy';
 import { seedCommerce, type RevenueFigures } from '../../prisma/seed/commerce';
 import { isChild, runChild, serveChild } from './child';
 import type { BenchConfig } from './config';

@@ -3,11 +3,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { dropDatabase, dropRoles, migrate, provisionDatabase } from '@bulkhead/tenancy/admin';
+import { acquireServer } from '@bulkhead/tenancy/server';
 import pg from 'pg';
 
-import { migrate } from '../../lib/db/migrate';
-import { dropDatabase, dropRoles, provisionDatabase } from '../../lib/db/provision';
-import { acquireServer } from '../../scripts/db/server';
 import { readConfig } from './config';
 import { checkRole, describeMachine, describeServer, describeSource, packageVersions } from './environment';
 import { runFairness, seedFairnessTenants } from './fairness';

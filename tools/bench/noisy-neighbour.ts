@@ -2,14 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { dropDatabase, dropRoles, migrate, provisionDatabase } from '@bulkhead/tenancy/admin';
+import { acquireServer, freePort } from '@bulkhead/tenancy/server';
 import pg from 'pg';
 
-import { migrate } from '../../lib/db/migrate';
-import { dropDatabase, dropRoles, provisionDatabase } from '../../lib/db/provision';
 import { parseEnv } from '../../lib/env';
-import { freePort } from '../../scripts/db/embedded';
 import { runtimeEnv } from '../../scripts/db/runtime-env';
-import { acquireServer } from '../../scripts/db/server';
 import { checkRole, describeMachine, describeServer, packageVersions } from './environment';
 import { ownershipOf, type Ownership } from './noisy/checks';
 import { cpuSplitBetween, snapshotSplit, type ProcessIds } from './noisy/cpu';

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 
+import { dropDatabase, dropRoles, migrate, provisionDatabase, type ProvisionedDatabase } from '@bulkhead/tenancy/admin';
+import { acquireServer } from '@bulkhead/tenancy/server';
 import pg from 'pg';
 
 import {
@@ -15,12 +17,9 @@ import {
   type ReportRange,
   type RevenueReport,
 } from '../../lib/billing/report';
-import { migrate } from '../../lib/db/migrate';
 import { closeAppPool } from '../../lib/db/pool';
-import { dropDatabase, dropRoles, provisionDatabase, type ProvisionedDatabase } from '../../lib/db/provision';
 import { runInTenant } from '../../lib/tenancy';
 import { seedCommerce, type ExpectedFigures } from '../../prisma/seed/commerce';
-import { acquireServer } from '../../scripts/db/server';
 import { cpuBetween, snapshotCpu } from './cpu';
 import { describeServer, packageVersions } from './environment';
 import { quantile, renderReportAtScale, reportAtScaleSummary, upsertSection } from './report';

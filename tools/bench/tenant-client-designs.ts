@@ -2,16 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 
+import { TenantBoundPool } from '@bulkhead/tenancy';
+import { dropDatabase, dropRoles, migrate, provisionDatabase } from '@bulkhead/tenancy/admin';
+import { acquireServer } from '@bulkhead/tenancy/server';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 
 import { PrismaClient } from '../../lib/db/generated/client';
-import { migrate } from '../../lib/db/migrate';
-import { dropDatabase, dropRoles, provisionDatabase } from '../../lib/db/provision';
-import { createTenantClientFactory, type TenantClient } from '../../lib/tenancy/client';
-import { tenantScope } from '../../lib/tenancy/scope';
-import { TenantBoundPool } from '../../lib/tenancy/tenant-pool';
-import { acquireServer } from '../../scripts/db/server';
+import { createTenantClientFactory, tenancy, type TenantClient } from '../../lib/tenancy';
 import { settledMemory } from './heap';
 
 // `node --import tsx tools/bench/tenant-client-designs.ts`: the measurements the tenant client's design
@@ -24,7 +22,7 @@ import { settledMemory } from './heap';
 //   per-tenant-64   the previous design: a PrismaClient per tenant (layer (a) pool view + layer (b)
 //                   extension), least-recently-used cache of 64 (the app's old default)
 //   per-tenant-all  the same with every client kept — over only 500 tenants, or it runs out of heap
-//   leased          the current design: 8 PrismaClients leased per operation (lib/tenancy/client.ts)
+//   leased          the current design: 8 PrismaClients leased per operation (lib/tenancy/index.ts)
 
 const TENANTS = Number(process.env.DESIGN_TENANTS ?? 2_000);
 const SECONDS = Number(process.env.DESIGN_SECONDS ?? 12);
@@ -68,7 +66,7 @@ function lookupFor(design: Design, urls: { app: string; ops: string }): { lookup
   function perTenantClient(tenantId: string) {
     built++;
     return new PrismaClient({ adapter: new PrismaPg(new TenantBoundPool(pool, tenantId) as unknown as pg.Pool) }).$extends(
-      tenantScope(tenantId),
+      tenancy.tenantScope(tenantId),
     );
   }
   return {

@@ -1,10 +1,9 @@
+import { TenantBoundPool, type TenantDbMode } from '@bulkhead/tenancy';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 
 import { Prisma, PrismaClient } from '../../lib/db/generated/client';
-import { createTenantClientFactory, type TenantClientFactory } from '../../lib/tenancy/client';
-import { tenantScope } from '../../lib/tenancy/scope';
-import { TenantBoundPool, type TenantDbMode } from '../../lib/tenancy/tenant-pool';
+import { createTenantClientFactory, tenancy, type TenantClientFactory } from '../../lib/tenancy';
 import { settledHeapMb } from './heap';
 import type { SampledTenant } from './seed';
 import { RECENT_PAID_LIMIT, type OrderRow } from './workload';
@@ -306,7 +305,7 @@ function tenantPoolOnlyVariant({ urls, poolSize }: VariantOptions): Variant {
 function scopeOnlyVariant({ urls, poolSize }: VariantOptions): Variant {
   const { pool, close, checkouts } = openPool(urls.ops, poolSize, 'scope-only');
   const base = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const forTenant = perTenant((tenantId) => base.$extends(tenantScope(tenantId)));
+  const forTenant = perTenant((tenantId) => base.$extends(tenancy.tenantScope(tenantId)));
   return {
     key: 'scopeOnly',
     checkouts,

@@ -1,7 +1,7 @@
+import { freePort } from '@bulkhead/tenancy/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { closeAppPool } from '@/lib/db/pool';
-import { freePort } from '@/scripts/db/embedded';
 import { setupTestDatabase } from '@/test/db';
 
 const db = setupTestDatabase();

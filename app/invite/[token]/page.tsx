@@ -5,9 +5,8 @@ import type { ReactNode } from 'react';
 import { Logo } from '@/components/marketing/logo';
 import { SignOutButton } from '@/components/shell/sign-out-button';
 import { Card } from '@/components/ui/card';
+import { invitationFromLink } from '@/lib/account/invitations';
 import { currentUser } from '@/lib/auth/session';
-import { hashToken, isTokenShaped } from '@/lib/auth/tokens';
-import { invitationByToken } from '@/lib/tenancy/lookups';
 
 import { acceptInviteAction, signUpInvitedAction } from './actions';
 import { AcceptForm, InvitedSignUpForm } from './invite-forms';
@@ -28,7 +27,7 @@ function Panel({ title, children }: { title: string; children: ReactNode }) {
 
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const invitation = isTokenShaped(token) ? await invitationByToken(hashToken(token)) : undefined;
+  const invitation = await invitationFromLink(token);
   if (!invitation) return <Panel title="Invitation not found">This invitation link is not valid. Ask for a new one.</Panel>;
   if (invitation.acceptedAt || invitation.revokedAt)
     return <Panel title="Invitation no longer valid">This invitation has already been used or was withdrawn.</Panel>;

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 
 import { AppShell, type NavItem } from '@/components/shell/app-shell';
+import { userTenants } from '@/lib/account/workspaces';
 import { tenantAccess } from '@/lib/auth/entry';
 import { can, type Permission } from '@/lib/auth/permissions';
-import { userTenants } from '@/lib/tenancy/lookups';
 
 const NAV: { path: string; label: string; permission: Permission }[] = [
   { path: '', label: 'Dashboard', permission: 'dashboard.view' },

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/errors';
 import { setTwoFactorRule, twoFactorRule } from '@/lib/settings/service';
 import { runInTenant } from '@/lib/tenancy';
-import { resolveMembership, twoFactorClaimPass, twoFactorState } from '@/lib/tenancy/lookups';
+import { resolveMembership, twoFactorClaimPass, twoFactorState } from '@/lib/tenancy/definer-functions';
 import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';

@@ -13,7 +13,7 @@ import {
   twoFactorUseRecoveryCode,
   twoFactorUseStep,
   userForSignIn,
-} from '../../tenancy/lookups';
+} from '../../tenancy/definer-functions';
 import { verifyPassword } from '../password';
 import { decryptSecret, encryptSecret } from './crypto';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery';

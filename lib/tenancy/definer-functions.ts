@@ -3,9 +3,13 @@ import { definerGateway } from '@bulkhead/tenancy';
 import { appPool } from '../db/pool';
 import type { MembershipRole } from './context';
 
-// The questions asked before a tenant is known, each answered by one SECURITY DEFINER function
-// (prisma/migrations/*_pre_tenant_lookups, *_sign_up). This file is the only caller: everything
-// else reaches tenant data through a tenant context.
+// The app's SECURITY DEFINER functions (prisma/migrations/*_pre_tenant_lookups, *_sign_up,
+// *_two_factor, …), one wrapper each: the questions asked before a tenant is known (which tenant a
+// slug names, whose key this is, who is signing in) and the changes that belong to a person rather
+// than a tenant (sign-up, invitations, account tokens, two-factor), some of which write. This file
+// is their only caller, through the kit's definer gateway; everything else reaches tenant data
+// through a tenant context. Pages and components never import it (lint): they ask lib/account or
+// lib/auth.
 
 export interface ResolvedMembership {
   tenantId: string;

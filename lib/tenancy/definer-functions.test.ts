@@ -4,7 +4,7 @@ import { pointAppAt } from '@/test/app-env';
 import { setupTestDatabase } from '@/test/db';
 import { seedTenant, type SeededTenant } from '@/test/fixtures';
 
-import { createTenant, resolveMembership, signUpPending, userForOAuth, userForSignIn, userSession, userTenants } from './lookups';
+import { createTenant, resolveMembership, signUpPending, userForOAuth, userForSignIn, userSession, userTenants } from './definer-functions';
 
 // The pre-tenant lookups answer exactly their question, and nothing about anyone else.
 
