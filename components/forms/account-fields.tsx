@@ -1,12 +1,12 @@
 import type { ComponentProps } from 'react';
 
 import { Field } from '@/components/forms/field';
-import { NEW_PASSWORD_MIN_LENGTH } from '@/lib/account/fields';
+import { NEW_PASSWORD_MIN_LENGTH } from '@/lib/account/password-rule';
 import type { ActionFailure } from '@/lib/actions/client';
 
 // The fields every account form has — an email, a password typed to prove who you are, a password
 // someone chooses — once, with the autocomplete hints password managers rely on and the password
-// rule's hint read from the rule itself (lib/account/fields.ts). Each takes the form's failed
+// rule's hint read from the rule itself (lib/account/password-rule.ts). Each takes the form's failed
 // state: what was typed comes back (never a password), and the field's errors show under it.
 
 type Failed = ActionFailure | undefined;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { slugify, slugSchema } from '../auth';
 import { fieldErrorsOf, type FieldErrors } from '../errors';
 import { email } from '../validation';
+import { NEW_PASSWORD_MAX_LENGTH, NEW_PASSWORD_MIN_LENGTH } from './password-rule';
 
 // The account forms' rules, once: sign-up, invitations, password reset and change, the email
 // change and new workspaces all read them from here.
@@ -10,11 +11,10 @@ import { email } from '../validation';
 export { email };
 
 /** A password someone chooses. Checked for length only: long passphrases are welcome. */
-export const NEW_PASSWORD_MIN_LENGTH = 10;
 export const newPassword = z
   .string()
   .min(NEW_PASSWORD_MIN_LENGTH, `Use at least ${NEW_PASSWORD_MIN_LENGTH} characters.`)
-  .max(200, 'Use at most 200 characters.');
+  .max(NEW_PASSWORD_MAX_LENGTH, `Use at most ${NEW_PASSWORD_MAX_LENGTH} characters.`);
 
 /** A password someone types to prove it is them. */
 export const currentPassword = (message = 'Enter your password.') => z.string().min(1, message).max(200, 'Use at most 200 characters.');
