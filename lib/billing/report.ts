@@ -1,5 +1,6 @@
 import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
+import { tenantSettings } from '../settings/service';
 import { reportingTimeZone } from '../settings/time-zones';
 import { tenantDb } from '../tenancy';
 import { isCalendarDay } from './range';
@@ -68,7 +69,7 @@ export function validateRange(range: ReportRange): void {
 
 export async function revenueReport(range: ReportRange): Promise<RevenueReport> {
   validateRange(range);
-  const tenant = await tenantDb().tenant.findFirstOrThrow({ select: { currency: true, timezone: true } });
+  const tenant = await tenantSettings();
   // Checked before use: a zone PostgreSQL cannot read would fail every statement below.
   const tz = await reportingTimeZone(tenant.timezone);
   // Four independent statements, each on its own pooled connection (inside an interactive

@@ -3,6 +3,7 @@ import { explainMissedUpdate } from '../customers/service';
 import type { OrderStatus, Prisma } from '../db/generated/client';
 import { AppError, notFound } from '../errors';
 import { PAGE_SIZE, toPage } from '../pagination';
+import { tenantSettings } from '../settings/service';
 import { audit, tenantDb, type TenantTransaction } from '../tenancy';
 
 // Orders of the tenant in context: create and edit (while unpaid), pay, refund in full or in part,
@@ -137,12 +138,12 @@ export async function createOrder(input: OrderInput) {
     await assertQuota(tx, 'orders');
     await requireCustomer(tx, input.customerId);
     const { items, subtotal } = await priceLines(tx, input.lines);
-    const tenant = await tx.tenant.findFirstOrThrow({ select: { currency: true } });
+    const { currency } = await tenantSettings();
     const order = await tx.order.create({
       data: {
         number: await nextOrderNumber(tx),
         customerId: input.customerId,
-        currency: tenant.currency,
+        currency,
         notes: input.notes,
         subtotal,
         total: subtotal,

@@ -16,7 +16,7 @@ import { can } from '@/lib/auth/permissions';
 import { lastSixMonths } from '@/lib/billing/dashboard';
 import { formatMoney } from '@/lib/money';
 import { listOrders } from '@/lib/orders/service';
-import { tenantDb } from '@/lib/tenancy';
+import { tenantSettings } from '@/lib/settings/service';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -54,11 +54,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ tena
 async function Dashboard({ slug }: { slug: string }) {
   return orUnavailable(
     tenantPage(slug, 'dashboard.view', async (access) => {
-      const [tenant, figures, recent] = await Promise.all([
-        tenantDb().tenant.findFirstOrThrow({ select: { name: true } }),
-        lastSixMonths(),
-        listOrders({ sort: 'placed_desc' }),
-      ]);
+      const [tenant, figures, recent] = await Promise.all([tenantSettings(), lastSixMonths(), listOrders({ sort: 'placed_desc' })]);
       const money = (minor: number) => formatMoney(minor, figures.currency);
       const months = figures.months;
       const now = months.at(-1)!;

@@ -18,7 +18,7 @@ import { can } from '@/lib/auth/permissions';
 import { formatMoney } from '@/lib/money';
 import { field, parsePageQuery, type QueryValues, type SearchParams } from '@/lib/page-query';
 import { listProducts } from '@/lib/products/service';
-import { tenantDb } from '@/lib/tenancy';
+import { tenantSettings } from '@/lib/settings/service';
 
 export const metadata: Metadata = { title: 'Products' };
 
@@ -66,10 +66,7 @@ export default async function ProductsPage({
 async function ProductList({ slug, search: { q, cursor, archived } }: { slug: string; search: Search }) {
   return orUnavailable(
     tenantPage(slug, 'products.view', async () => {
-      const [page, tenant] = await Promise.all([
-        listProducts({ search: q, cursor, archived: Boolean(archived) }),
-        tenantDb().tenant.findFirstOrThrow({ select: { currency: true } }),
-      ]);
+      const [page, tenant] = await Promise.all([listProducts({ search: q, cursor, archived: Boolean(archived) }), tenantSettings()]);
       const base = `/t/${slug}/products`;
       return (
         <>

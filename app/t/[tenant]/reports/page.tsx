@@ -22,7 +22,7 @@ import { revenueReport, validateRange, type ReportRange } from '@/lib/billing/re
 import { AppError } from '@/lib/errors';
 import { formatMoney } from '@/lib/money';
 import { field, parsePageQuery, type QueryProblem, type QueryValues, type SearchParams } from '@/lib/page-query';
-import { tenantDb } from '@/lib/tenancy';
+import { tenantSettings } from '@/lib/settings/service';
 
 export const metadata: Metadata = { title: 'Revenue report' };
 
@@ -50,7 +50,7 @@ async function reportPage(slug: string, search: Search, problems: QueryProblem[]
   // one row, while the slow part, the report itself, streams in below.
   const { access, settings } = await tenantPage(slug, 'reports.view', async (access) => ({
     access,
-    settings: await tenantDb().tenant.findFirstOrThrow({ select: { currency: true, timezone: true } }),
+    settings: await tenantSettings(),
   }));
   const range = rangeFromSearch(search);
   try {
