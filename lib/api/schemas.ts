@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { isCalendarDay } from '../billing/range';
 import { MAX_MONEY_MINOR } from '../money';
+import { OrderStatus } from '../orders/status';
 import { email, quantityOf, requiredText, versionOf } from '../validation';
 
 // The API's request and response schemas. The handlers parse with them and the OpenAPI document
@@ -92,10 +93,7 @@ const day = z
 export const orderListQuery = z
   .strictObject({
     cursor,
-    status: z
-      .enum(['draft', 'pending', 'paid', 'partially_refunded', 'refunded', 'cancelled'], 'Unknown status.')
-      .optional()
-      .meta({ description: 'Only orders with this status.' }),
+    status: z.enum(OrderStatus, 'Unknown status.').optional().meta({ description: 'Only orders with this status.' }),
     customerId: uuid('customer').optional().meta({ description: 'Only orders of this customer.' }),
     from: day.optional().meta({ description: 'Placed on or after this day (UTC).' }),
     to: day.optional().meta({ description: 'Placed on or before this day (UTC).' }),
@@ -168,7 +166,7 @@ export const orderSummaryOut = z
   .object({
     id: z.uuid(),
     number: z.number().int(),
-    status: z.string(),
+    status: z.enum(OrderStatus),
     total: z.number().int(),
     currency: z.string(),
     placedAt: timestamp,
@@ -223,7 +221,7 @@ export const revenueReportOut = z
     ),
     totals: z.object(revenueFigures),
     byStatus: z
-      .array(z.object({ status: z.string(), orders: z.number().int(), total: z.number().int() }))
+      .array(z.object({ status: z.enum(OrderStatus), orders: z.number().int(), total: z.number().int() }))
       .meta({ description: 'Orders placed in the range, by status.' }),
     byProduct: z
       .array(z.object({ productId: z.uuid(), name: z.string(), sku: z.string(), quantity: z.number().int(), gross: z.number().int() }))
@@ -292,7 +290,7 @@ export function productOutOf(p: {
 type OrderSummaryRow = {
   id: string;
   number: number;
-  status: string;
+  status: OrderStatus;
   total: number;
   currency: string;
   placedAt: Date;

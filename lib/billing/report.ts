@@ -1,5 +1,6 @@
 import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
+import type { OrderStatus } from '../orders/status';
 import { tenantSettings } from '../settings/service';
 import { reportingTimeZone } from '../settings/time-zones';
 import { tenantDb } from '../tenancy';
@@ -36,7 +37,7 @@ export interface RevenueReport {
   granularity: Granularity;
   buckets: RevenueBucket[];
   totals: Omit<RevenueBucket, 'period'>;
-  byStatus: { status: string; orders: number; total: number }[];
+  byStatus: { status: OrderStatus; orders: number; total: number }[];
   byProduct: { productId: string; name: string; sku: string; quantity: number; gross: number }[];
   topCustomers: { customerId: string; name: string; email: string; net: number; orders: number }[];
 }
@@ -118,7 +119,7 @@ export async function revenueBuckets(range: ReportRange, tz: string): Promise<Re
 
 /** Orders placed in the range, by status. */
 export async function statusBreakdown(range: ReportRange, tz: string): Promise<RevenueReport['byStatus']> {
-  const rows = await tenantDb().$queryRaw<{ status: string; orders: bigint; total: bigint }[]>(reportStatements.status(range, tz));
+  const rows = await tenantDb().$queryRaw<{ status: OrderStatus; orders: bigint; total: bigint }[]>(reportStatements.status(range, tz));
   return rows.map((r) => ({ status: r.status, orders: Number(r.orders), total: Number(r.total) }));
 }
 

@@ -1,10 +1,11 @@
 import { assertQuota } from '../billing/plans';
 import { explainMissedUpdate } from '../customers/service';
-import type { OrderStatus, Prisma } from '../db/generated/client';
+import type { Prisma } from '../db/generated/client';
 import { AppError, notFound } from '../errors';
 import { PAGE_SIZE, toPage } from '../pagination';
 import { tenantSettings } from '../settings/service';
 import { audit, tenantDb, type TenantTransaction } from '../tenancy';
+import { isEditable, isRefundable, orderStatusLabel, type OrderStatus } from './status';
 
 // Orders of the tenant in context: create and edit (while unpaid), pay, refund in full or in part,
 // cancel. Amounts are computed here from the lines, never taken from the client. Revenue is
@@ -161,15 +162,12 @@ export async function createOrder(input: OrderInput) {
   });
 }
 
-const EDITABLE: OrderStatus[] = ['draft', 'pending'];
-
 export async function updateOrder(id: string, expectedVersion: number, input: OrderInput) {
   return tenantDb().$transaction(async (tx) => {
     const current = await tx.order.findFirst({ where: { id }, select: { version: true, status: true } });
     if (!current) throw notFound('order');
     if (current.version !== expectedVersion) await explainMissedUpdate(current, 'order');
-    if (!EDITABLE.includes(current.status))
-      throw new AppError('conflict', `A ${current.status.replace('_', ' ')} order can no longer be edited.`);
+    if (!isEditable(current.status)) throw new AppError('conflict', `A ${orderStatusLabel(current.status)} order can no longer be edited.`);
     await requireCustomer(tx, input.customerId);
     const { items, subtotal } = await priceLines(tx, input.lines);
     const { count } = await tx.order.updateMany({
@@ -192,8 +190,8 @@ async function lockOrder(tx: TenantTransaction, id: string) {
 export async function markOrderPaid(id: string, method = 'manual') {
   await tenantDb().$transaction(async (tx) => {
     const order = await lockOrder(tx, id);
-    if (!EDITABLE.includes(order.status))
-      throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}; only an unpaid order can be marked paid.`);
+    if (!isEditable(order.status))
+      throw new AppError('conflict', `This order is ${orderStatusLabel(order.status)}; only an unpaid order can be marked paid.`);
     if (order.total <= 0) throw new AppError('conflict', 'An order with a total of zero cannot be paid.');
     const payment = await tx.payment.create({ data: { orderId: id, amount: order.total, method } });
     await tx.order.updateMany({ where: { id }, data: { status: 'paid', paidAt: payment.receivedAt, version: { increment: 1 } } });
@@ -204,8 +202,8 @@ export async function markOrderPaid(id: string, method = 'manual') {
 export async function refundOrder(id: string, amount: number, reason: string | null) {
   await tenantDb().$transaction(async (tx) => {
     const order = await lockOrder(tx, id);
-    if (order.status !== 'paid' && order.status !== 'partially_refunded')
-      throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}; only a paid order can be refunded.`);
+    if (!isRefundable(order.status))
+      throw new AppError('conflict', `This order is ${orderStatusLabel(order.status)}; only a paid order can be refunded.`);
     const paid = order.payments.reduce((sum, p) => sum + p.amount, 0);
     const refundable = paid - order.refunds.reduce((sum, r) => sum + r.amount, 0);
     if (amount > refundable)
@@ -222,10 +220,10 @@ export async function refundOrder(id: string, amount: number, reason: string | n
 export async function cancelOrder(id: string) {
   await tenantDb().$transaction(async (tx) => {
     const order = await lockOrder(tx, id);
-    if (!EDITABLE.includes(order.status))
+    if (!isEditable(order.status))
       throw new AppError(
         'conflict',
-        `This order is ${order.status.replace('_', ' ')}; only an unpaid order can be cancelled. Refund it instead.`,
+        `This order is ${orderStatusLabel(order.status)}; only an unpaid order can be cancelled. Refund it instead.`,
       );
     await tx.order.updateMany({ where: { id }, data: { status: 'cancelled', cancelledAt: new Date(), version: { increment: 1 } } });
     await audit({ action: 'order.cancelled', targetType: 'order', targetId: id });

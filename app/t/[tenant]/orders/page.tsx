@@ -18,14 +18,15 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
-import type { OrderStatus } from '@/lib/db/generated/client';
 import { formatMoney } from '@/lib/money';
 import { listOrders, type OrderFilters, type OrderSort } from '@/lib/orders/service';
+import { ORDER_STATUSES, orderStatusLabel } from '@/lib/orders/status';
 import { field, parsePageQuery, type QueryValues, type SearchParams } from '@/lib/page-query';
 
 export const metadata: Metadata = { title: 'Orders' };
 
-const STATUSES: OrderStatus[] = ['pending', 'paid', 'partially_refunded', 'refunded', 'cancelled', 'draft'];
+// Drafts last: orders start as pending (lib/orders/service.ts), so a draft is the rare one.
+const STATUSES = [...ORDER_STATUSES.filter((s) => s !== 'draft'), 'draft' as const];
 const SORTS: Record<OrderSort, string> = {
   placed_desc: 'Newest first',
   placed_asc: 'Oldest first',
@@ -89,7 +90,7 @@ export default async function OrdersPage({
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s.replace('_', ' ')}
+                {orderStatusLabel(s)}
               </option>
             ))}
           </Select>
