@@ -1,18 +1,11 @@
 import { AppError, notFound } from '../errors';
 import { PAGE_SIZE, toPage, type Page } from '../pagination';
 import { audit, tenantDb } from '../tenancy';
+import type { CustomerInput } from './schema';
 
 // Customers of the tenant in context. Optimistic concurrency: an edit names the version it was
 // made against; if someone saved in between, the edit is refused with a conflict instead of
 // silently overwriting their change.
-
-export interface CustomerInput {
-  name: string;
-  email: string;
-  phone: string | null;
-  company: string | null;
-  notes: string | null;
-}
 
 export async function listCustomers(options: { search?: string; cursor?: string; archived?: boolean } = {}) {
   const db = tenantDb();

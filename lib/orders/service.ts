@@ -5,35 +5,13 @@ import { AppError, notFound } from '../errors';
 import { PAGE_SIZE, toPage } from '../pagination';
 import { tenantSettings } from '../settings/service';
 import { audit, tenantDb, type TenantTransaction } from '../tenancy';
+import { DEFAULT_ORDER_SORT, type OrderFilters, type OrderInput, type OrderLineInput, type OrderSort } from './schema';
 import { isEditable, isRefundable, orderStatusLabel, type OrderStatus } from './status';
 
 // Orders of the tenant in context: create and edit (while unpaid), pay, refund in full or in part,
 // cancel. Amounts are computed here from the lines, never taken from the client. Revenue is
 // recognised when a payment is received; a refund is a row of its own, so reports over any past
 // range stay stable.
-
-export interface OrderLineInput {
-  productId: string;
-  quantity: number;
-}
-
-export interface OrderInput {
-  customerId: string;
-  notes: string | null;
-  lines: OrderLineInput[];
-}
-
-export type OrderSort = 'placed_desc' | 'placed_asc' | 'total_desc' | 'total_asc';
-
-export interface OrderFilters {
-  status?: OrderStatus;
-  from?: Date;
-  to?: Date;
-  customerId?: string;
-  search?: string;
-  sort?: OrderSort;
-  cursor?: string;
-}
 
 const SORTS: Record<OrderSort, Prisma.OrderOrderByWithRelationInput[]> = {
   placed_desc: [{ placedAt: 'desc' }, { id: 'desc' }],
@@ -42,6 +20,10 @@ const SORTS: Record<OrderSort, Prisma.OrderOrderByWithRelationInput[]> = {
   total_asc: [{ total: 'asc' }, { id: 'asc' }],
 };
 
+const dayStart = (day: string) => new Date(`${day}T00:00:00.000Z`);
+const dayAfter = (day: string) => new Date(dayStart(day).getTime() + 86_400_000);
+
+/** A page of orders, filtered as lib/orders/schema.ts's orderFilters describes (the orders page and the API alike). */
 export async function listOrders(filters: OrderFilters = {}) {
   const db = tenantDb();
   const search = filters.search?.trim().replace(/^#/, '');
@@ -49,7 +31,7 @@ export async function listOrders(filters: OrderFilters = {}) {
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.customerId ? { customerId: filters.customerId } : {}),
     ...(filters.from || filters.to
-      ? { placedAt: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lt: filters.to } : {}) } }
+      ? { placedAt: { ...(filters.from ? { gte: dayStart(filters.from) } : {}), ...(filters.to ? { lt: dayAfter(filters.to) } : {}) } }
       : {}),
     ...(search
       ? {
@@ -63,7 +45,7 @@ export async function listOrders(filters: OrderFilters = {}) {
   };
   const rows = await db.order.findMany({
     where,
-    orderBy: SORTS[filters.sort ?? 'placed_desc'],
+    orderBy: SORTS[filters.sort ?? DEFAULT_ORDER_SORT],
     take: PAGE_SIZE + 1,
     ...(filters.cursor ? { cursor: db.$key(filters.cursor), skip: 1 } : {}),
     select: {

@@ -2,13 +2,7 @@ import { explainMissedUpdate } from '../customers/service';
 import { AppError, notFound } from '../errors';
 import { PAGE_SIZE, toPage } from '../pagination';
 import { audit, tenantDb } from '../tenancy';
-
-export interface ProductInput {
-  sku: string;
-  name: string;
-  description: string | null;
-  unitPrice: number;
-}
+import type { ProductInput } from './schema';
 
 export async function listProducts(options: { search?: string; cursor?: string; archived?: boolean } = {}) {
   const db = tenantDb();

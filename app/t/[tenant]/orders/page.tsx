@@ -19,9 +19,11 @@ import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney } from '@/lib/money';
-import { listOrders, type OrderFilters, type OrderSort } from '@/lib/orders/service';
+import { DEFAULT_ORDER_SORT, ORDER_SORTS, type OrderFilters, type OrderSort } from '@/lib/orders/schema';
+import { listOrders } from '@/lib/orders/service';
 import { ORDER_STATUSES, orderStatusLabel } from '@/lib/orders/status';
 import { field, parsePageQuery, type QueryValues, type SearchParams } from '@/lib/page-query';
+import { MAX_SEARCH } from '@/lib/pagination';
 
 export const metadata: Metadata = { title: 'Orders' };
 
@@ -33,12 +35,13 @@ const SORTS: Record<OrderSort, string> = {
   total_desc: 'Largest total',
   total_asc: 'Smallest total',
 };
+// The service's filters (lib/orders/schema.ts), read from the address through parsePageQuery.
 const QUERY = {
-  q: field.text(120),
+  q: field.text(MAX_SEARCH),
   status: field.oneOf(STATUSES),
   from: field.day(),
   to: field.day(),
-  sort: field.oneOf(Object.keys(SORTS) as OrderSort[]),
+  sort: field.oneOf(ORDER_SORTS),
   cursor: field.cursor(),
 };
 type Search = QueryValues<typeof QUERY>;
@@ -46,16 +49,12 @@ type Search = QueryValues<typeof QUERY>;
 /** A filter's caption above its control. */
 const filterLabel = 'text-xs font-normal text-muted-foreground';
 
-/** Filters come from the URL through parsePageQuery: anything malformed is ignored (and said so), never passed on. */
-function filtersFrom(search: Search): OrderFilters & { sort: OrderSort } {
-  return {
-    status: search.status,
-    sort: search.sort ?? 'placed_desc',
-    from: search.from ? new Date(`${search.from}T00:00:00Z`) : undefined,
-    to: search.to ? new Date(Date.parse(`${search.to}T00:00:00Z`) + 86_400_000) : undefined,
-    cursor: search.cursor,
-    search: search.q,
-  };
+/**
+ * The valid part of the address's query as the service's filters (anything malformed was ignored,
+ * and said so, never passed on): `q` is the search, and the sort is spelt out for the next-page link.
+ */
+function filtersFrom({ q, ...search }: Search): OrderFilters & { sort: OrderSort } {
+  return { ...search, search: q, sort: search.sort ?? DEFAULT_ORDER_SORT };
 }
 
 export default async function OrdersPage({
