@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { GRANULARITIES } from '../billing/range';
 import { customerSchema } from '../customers/schema';
 import { orderFilters, orderLineSchema, orderLinesOf, orderSchema, paymentSchema, refundSchema } from '../orders/schema';
 import { OrderStatus } from '../orders/status';
@@ -52,7 +53,7 @@ export const revenueQuery = z
     from: calendarDay.meta({ description: 'First day of the range, in the workspace’s time zone.' }),
     to: calendarDay.meta({ description: 'Last day of the range (inclusive), in the workspace’s time zone.' }),
     granularity: z
-      .enum(['day', 'week', 'month'], 'granularity must be day, week or month.')
+      .enum(GRANULARITIES, 'granularity must be day, week or month.')
       .default('month')
       .meta({ description: 'Bucket size: day, ISO week or month.' }),
   })
@@ -138,7 +139,7 @@ export const revenueReportOut = z
       .meta({ description: "The workspace's time zone: days, weeks and months are its calendar's.", example: 'America/New_York' }),
     from: z.string(),
     to: z.string(),
-    granularity: z.enum(['day', 'week', 'month']),
+    granularity: z.enum(GRANULARITIES),
     buckets: z.array(
       z.object({
         period: z.string().meta({ description: 'First day of the bucket, YYYY-MM-DD (ISO weeks start on Monday).' }),

@@ -4,7 +4,7 @@ import type { OrderStatus } from '../orders/status';
 import { tenantSettings } from '../settings/service';
 import { reportingTimeZone } from '../settings/time-zones';
 import { tenantDb } from '../tenancy';
-import { isCalendarDay } from './range';
+import { isCalendarDay, type Granularity } from './range';
 
 // The billing report — the kind of query behind the classic leak (a revenue report filtered by
 // date but not by tenant). It is raw SQL (time-zone
@@ -17,7 +17,7 @@ import { isCalendarDay } from './range';
 // evaluation per statement, as in the policies: the function itself is not inlined (it pins its
 // search_path), so called bare it costs a few microseconds on every probe of a nested loop.
 
-export type Granularity = 'day' | 'week' | 'month';
+export type { Granularity } from './range';
 
 export interface RevenueBucket {
   /** First day of the bucket in the tenant's time zone, YYYY-MM-DD (ISO weeks start on Monday). */

@@ -17,7 +17,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
-import { rangeFromSearch } from '@/lib/billing/range';
+import { GRANULARITIES, rangeFromSearch, type Granularity } from '@/lib/billing/range';
 import { revenueReport, validateRange, type ReportRange } from '@/lib/billing/report';
 import { AppError } from '@/lib/errors';
 import { formatMoney } from '@/lib/money';
@@ -27,7 +27,7 @@ import { tenantSettings } from '@/lib/settings/service';
 export const metadata: Metadata = { title: 'Revenue report' };
 
 // Read through parsePageQuery: a malformed value is ignored (and said so), the default used instead.
-const QUERY = { from: field.day(), to: field.day(), granularity: field.oneOf(['day', 'week', 'month'] as const) };
+const QUERY = { from: field.day(), to: field.day(), granularity: field.oneOf(GRANULARITIES) };
 type Search = QueryValues<typeof QUERY>;
 
 export default async function ReportPage({
@@ -241,7 +241,9 @@ function ReportSkeleton() {
   );
 }
 
-function RangeForm({ range }: { range: { from: string; to: string; granularity: string } }) {
+const GRANULARITY_LABELS: Record<Granularity, string> = { day: 'Day', week: 'Week', month: 'Month' };
+
+function RangeForm({ range }: { range: ReportRange }) {
   return (
     <form className="flex flex-wrap items-end gap-3" aria-label="Report range">
       <Label className="text-xs font-normal text-muted-foreground">
@@ -255,9 +257,11 @@ function RangeForm({ range }: { range: { from: string; to: string; granularity: 
       <Label className="text-xs font-normal text-muted-foreground">
         Group by
         <Select name="granularity" defaultValue={range.granularity} className="mt-1 w-auto">
-          <option value="day">Day</option>
-          <option value="week">Week</option>
-          <option value="month">Month</option>
+          {GRANULARITIES.map((granularity) => (
+            <option key={granularity} value={granularity}>
+              {GRANULARITY_LABELS[granularity]}
+            </option>
+          ))}
         </Select>
       </Label>
       <Button variant="outline">Show</Button>
