@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-// Keyset ("cursor") pagination: the page after the row with id X, by a stable order that ends
-// with the id. Cheap at any depth, unlike OFFSET, and stable while rows are added.
+// The app's lists. Keyset ("cursor") pagination: the page after the row with id X, by a stable
+// order that ends with the id. Cheap at any depth, unlike OFFSET, and stable while rows are added.
 
 export const PAGE_SIZE = 25;
 
@@ -30,4 +30,42 @@ export interface Page<T> {
 export function toPage<T extends { id: string }>(rows: T[], size = PAGE_SIZE): Page<T> {
   const items = rows.slice(0, size);
   return { items, nextCursor: rows.length > size ? items.at(-1)?.id : undefined };
+}
+
+/**
+ * The findMany arguments of one page: after the row `cursor` names (its composite key, from the
+ * tenant client's $key), one row more than the page, for toPage() to learn whether another follows.
+ */
+export function pageAfter<Key>(db: { $key(id: string): Key }, cursor: string | undefined) {
+  return { take: PAGE_SIZE + 1, ...(cursor ? { cursor: db.$key(cursor), skip: 1 } : {}) };
+}
+
+// Customers and products are the catalogue: listed by name, searched in a few text columns,
+// archived rather than deleted (their orders keep them). Both lists take the same query, the one
+// the API's catalogueListQuery parses (lib/api/schemas.ts).
+
+export interface CatalogueQuery {
+  /** Looked for, case-insensitively, in the list's search fields. */
+  search?: string;
+  cursor?: string;
+  /** The archived records instead of the active ones. */
+  archived?: boolean;
+}
+
+/** The findMany arguments of a catalogue page: active (or archived) rows, matching the search, by name. */
+export function cataloguePage<Field extends string, Key>(db: { $key(id: string): Key }, query: CatalogueQuery, searchFields: Field[]) {
+  const search = query.search?.trim();
+  return {
+    where: {
+      archivedAt: query.archived ? { not: null } : null,
+      ...(search ? { OR: searchFields.map((field) => contains(field, search)) } : {}),
+    },
+    orderBy: [{ name: 'asc' as const }, { id: 'asc' as const }],
+    ...pageAfter(db, query.cursor),
+  };
+}
+
+/** `field` contains `text`, ignoring case: one branch of a search's OR. */
+function contains<Field extends string>(field: Field, text: string) {
+  return { [field]: { contains: text, mode: 'insensitive' } } as { [F in Field]?: { contains: string; mode: 'insensitive' } };
 }

@@ -1,12 +1,12 @@
 import { assertQuota } from '../billing/plans';
 import { explainMissedUpdate } from '../customers/service';
-import type { Prisma } from '../db/generated/client';
+import type { OrderStatus, Prisma } from '../db/generated/client';
 import { AppError, notFound } from '../errors';
-import { PAGE_SIZE, toPage } from '../pagination';
+import { pageAfter, toPage } from '../pagination';
 import { tenantSettings } from '../settings/service';
 import { audit, tenantDb, type TenantTransaction } from '../tenancy';
 import { DEFAULT_ORDER_SORT, type OrderFilters, type OrderInput, type OrderLineInput, type OrderSort } from './schema';
-import { isEditable, isRefundable, orderStatusLabel, type OrderStatus } from './status';
+import { isEditable, isRefundable, orderStatusLabel } from './status';
 
 // Orders of the tenant in context: create and edit (while unpaid), pay, refund in full or in part,
 // cancel. Amounts are computed here from the lines, never taken from the client. Revenue is
@@ -46,8 +46,7 @@ export async function listOrders(filters: OrderFilters = {}) {
   const rows = await db.order.findMany({
     where,
     orderBy: SORTS[filters.sort ?? DEFAULT_ORDER_SORT],
-    take: PAGE_SIZE + 1,
-    ...(filters.cursor ? { cursor: db.$key(filters.cursor), skip: 1 } : {}),
+    ...pageAfter(db, filters.cursor),
     select: {
       id: true,
       number: true,
@@ -163,17 +162,21 @@ export async function updateOrder(id: string, expectedVersion: number, input: Or
   });
 }
 
-async function lockOrder(tx: TenantTransaction, id: string) {
+/**
+ * The order, locked for the rest of the transaction, if its state `allows` the change; otherwise a
+ * conflict that says which state it is in and what `only` may be changed so.
+ */
+async function lockOrderIf(tx: TenantTransaction, id: string, allows: (status: OrderStatus) => boolean, only: string) {
   const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM orders WHERE id = ${id}::uuid FOR UPDATE`;
   if (!row) throw notFound('order');
-  return tx.order.findFirstOrThrow({ where: { id }, include: { payments: true, refunds: true } });
+  const order = await tx.order.findFirstOrThrow({ where: { id }, include: { payments: true, refunds: true } });
+  if (!allows(order.status)) throw new AppError('conflict', `This order is ${orderStatusLabel(order.status)}; ${only}`);
+  return order;
 }
 
 export async function markOrderPaid(id: string, method = 'manual') {
   await tenantDb().$transaction(async (tx) => {
-    const order = await lockOrder(tx, id);
-    if (!isEditable(order.status))
-      throw new AppError('conflict', `This order is ${orderStatusLabel(order.status)}; only an unpaid order can be marked paid.`);
+    const order = await lockOrderIf(tx, id, isEditable, 'only an unpaid order can be marked paid.');
     if (order.total <= 0) throw new AppError('conflict', 'An order with a total of zero cannot be paid.');
     const payment = await tx.payment.create({ data: { orderId: id, amount: order.total, method } });
     await tx.order.updateMany({ where: { id }, data: { status: 'paid', paidAt: payment.receivedAt, version: { increment: 1 } } });
@@ -183,9 +186,7 @@ export async function markOrderPaid(id: string, method = 'manual') {
 
 export async function refundOrder(id: string, amount: number, reason: string | null) {
   await tenantDb().$transaction(async (tx) => {
-    const order = await lockOrder(tx, id);
-    if (!isRefundable(order.status))
-      throw new AppError('conflict', `This order is ${orderStatusLabel(order.status)}; only a paid order can be refunded.`);
+    const order = await lockOrderIf(tx, id, isRefundable, 'only a paid order can be refunded.');
     const paid = order.payments.reduce((sum, p) => sum + p.amount, 0);
     const refundable = paid - order.refunds.reduce((sum, r) => sum + r.amount, 0);
     if (amount > refundable)
@@ -201,12 +202,7 @@ export async function refundOrder(id: string, amount: number, reason: string | n
 
 export async function cancelOrder(id: string) {
   await tenantDb().$transaction(async (tx) => {
-    const order = await lockOrder(tx, id);
-    if (!isEditable(order.status))
-      throw new AppError(
-        'conflict',
-        `This order is ${orderStatusLabel(order.status)}; only an unpaid order can be cancelled. Refund it instead.`,
-      );
+    await lockOrderIf(tx, id, isEditable, 'only an unpaid order can be cancelled. Refund it instead.');
     await tx.order.updateMany({ where: { id }, data: { status: 'cancelled', cancelledAt: new Date(), version: { increment: 1 } } });
     await audit({ action: 'order.cancelled', targetType: 'order', targetId: id });
   });
