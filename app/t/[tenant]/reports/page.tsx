@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { Suspense } from 'react';
+import { Suspense, type ReactNode } from 'react';
 
 import { RevenueChart } from '@/components/reports/revenue-chart';
 import { Alert } from '@/components/ui/alert';
@@ -157,66 +157,51 @@ async function Report({ slug, range }: { slug: string; range: ReportRange }) {
             </CardContent>
           </Card>
           <div className="grid gap-6 lg:grid-cols-3">
-            <Card>
-              <CardHeader>
-                <CardTitle>Orders placed, by status</CardTitle>
-              </CardHeader>
-              <CardContent>
-                <Table overflow="visible">
-                  <TableBody>
-                    {report.byStatus.map((s) => (
-                      <TableRow key={s.status}>
-                        <TableCell>
-                          <StatusBadge status={s.status} />
-                        </TableCell>
-                        <TableCell className="text-right tabular-nums">{s.orders}</TableCell>
-                        <TableCell className="text-right tabular-nums">{money(s.total)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </CardContent>
-            </Card>
-            <Card>
-              <CardHeader>
-                <CardTitle>Top products (gross)</CardTitle>
-              </CardHeader>
-              <CardContent>
-                <Table overflow="visible">
-                  <TableBody>
-                    {report.byProduct.map((p) => (
-                      <TableRow key={p.productId}>
-                        <TableCell>{p.name}</TableCell>
-                        <TableCell className="text-right tabular-nums">{p.quantity}</TableCell>
-                        <TableCell className="text-right tabular-nums">{money(p.gross)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </CardContent>
-            </Card>
-            <Card>
-              <CardHeader>
-                <CardTitle>Top customers (net)</CardTitle>
-              </CardHeader>
-              <CardContent>
-                <Table overflow="visible">
-                  <TableBody>
-                    {report.topCustomers.map((c) => (
-                      <TableRow key={c.customerId}>
-                        <TableCell>{c.name}</TableCell>
-                        <TableCell className="text-right tabular-nums">{c.orders}</TableCell>
-                        <TableCell className="text-right tabular-nums">{money(c.net)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </CardContent>
-            </Card>
+            <BreakdownCard
+              title="Orders placed, by status"
+              rows={report.byStatus.map((s) => ({
+                key: s.status,
+                label: <StatusBadge status={s.status} />,
+                count: s.orders,
+                amount: money(s.total),
+              }))}
+            />
+            <BreakdownCard
+              title="Top products (gross)"
+              rows={report.byProduct.map((p) => ({ key: p.productId, label: p.name, count: p.quantity, amount: money(p.gross) }))}
+            />
+            <BreakdownCard
+              title="Top customers (net)"
+              rows={report.topCustomers.map((c) => ({ key: c.customerId, label: c.name, count: c.orders, amount: money(c.net) }))}
+            />
           </div>
         </>
       );
     }),
+  );
+}
+
+/** One of the report's breakdowns: a row per status, product or customer, with a count and an amount. */
+function BreakdownCard({ title, rows }: { title: string; rows: { key: string; label: ReactNode; count: number; amount: string }[] }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <Table overflow="visible">
+          <TableBody>
+            {rows.map((row) => (
+              <TableRow key={row.key}>
+                <TableCell>{row.label}</TableCell>
+                <TableCell className="text-right tabular-nums">{row.count}</TableCell>
+                <TableCell className="text-right tabular-nums">{row.amount}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </CardContent>
+    </Card>
   );
 }
 
