@@ -27,8 +27,8 @@ const OUTSIDE_APP = ['scripts/**', 'tools/**', 'test/**', 'e2e/**', '**/*.test.t
 //  a. app/ and components/ never touch the database: no value from lib/tenancy or lib/db (types
 //     are fine, and app/api/health may use lib/db/health), and nothing at all from the definer
 //     functions. They call a service (lib/<domain>, lib/auth, lib/api).
-//  b. A domain uses another domain, or lib/auth, only through its public module: its index.ts, which
-//     lists what the others may use. A domain without one offers the others nothing. Entry points,
+//  b. A domain uses another domain, or lib/auth, only through its public modules: its index.ts, which
+//     lists what the others may use, and its pure schema.ts and status.ts. Entry points,
 //     pages and components sit above every domain and may import any of its modules (client
 //     components must not pull in a barrel that reaches the database).
 //  c. Infrastructure imports no domain and no entry point: what it needs from them, the caller
@@ -40,9 +40,10 @@ const DOMAINS = ['account', 'api-keys', 'audit-log', 'billing', 'commerce', 'cus
 const ENTRY_POINT_FOLDERS = ['api', 'auth', 'actions'];
 const INFRASTRUCTURE = ['db', 'http', 'mail', 'rate-limit', 'tenancy'];
 const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
-// A folder's public modules. lib/settings has no index.ts yet (its files are being reworked on
-// the schemas branch): until it has, time-zones.ts stands in for it.
-const PUBLIC_MODULES = { settings: ['index', 'time-zones'] };
+// A folder's public modules: its index.ts, and — pure by convention, no database, safe in a client
+// bundle — its schema.ts (the domain's zod schema, which forms .extend and the API makes strict)
+// and status.ts (its statuses and their predicates).
+const PUBLIC_MODULES = ['index', 'schema', 'status'];
 
 // A specifier that names lib/<path>: '@/lib/<path>', or relative ('../<path>' inside lib/,
 // '../../lib/<path>' from app/ or components/).
@@ -51,7 +52,7 @@ const LIB = String.raw`^(?:@/lib/|(?:\.\./)+(?:lib/)?)`;
 const inLib = (path, except = []) => `${LIB}${path}${except.length ? String.raw`(?!/(?:${except.join('|')})(?:\.ts)?$)` : ''}(?:/.*)?$`;
 /** Specifiers that land in lib/<name>, for one of `names`, past its public modules. */
 const pastPublic = (names) =>
-  `${LIB}(?:${names.map((name) => String.raw`${name}/(?!(?:${(PUBLIC_MODULES[name] ?? ['index']).join('|')})(?:\.ts)?$)`).join('|')}).+$`;
+  `${LIB}(?:${names.map((name) => String.raw`${name}/(?!(?:${PUBLIC_MODULES.join('|')})(?:\.ts)?$)`).join('|')}).+$`;
 const UPWARD = {
   regex: String.raw`^(?:@/|(?:\.\./)+)(?:app|components)/`,
   message: 'lib/ never imports pages or components: they call lib, not the reverse.',

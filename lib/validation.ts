@@ -1,11 +1,16 @@
 import { z } from 'zod';
 
+import { isCalendarDay } from './billing/range';
 import { MAX_MONEY_MINOR, parseMoney } from './money';
 
 // Reusable fields with messages a person can act on. Validation is layered: the fields live here,
-// and each operation's schema sits beside its action or route handler.
+// each domain's schema is built from them (lib/customers/schema.ts, …), and the forms
+// (lib/commerce/schemas.ts) and the API (lib/api/schemas.ts) build on the domain's.
 
+/** A record a person chose in a form (a picker, a hidden field). */
 export const id = (what: string) => z.uuid(`Choose a valid ${what}.`);
+/** A record a program names (the API). */
+export const uuidOf = (what: string) => z.uuid(`Give the id of a ${what} (a UUID).`);
 
 export const money = (label = 'Amount') =>
   z
@@ -29,6 +34,14 @@ export const money = (label = 'Amount') =>
 
 export const positiveMoney = (label = 'Amount') => money(label).refine((minor) => minor > 0, `${label} must be more than zero.`);
 
+/** Money as the API takes it: a JSON integer of minor units (cents), with the same bound as money(). */
+export const minorUnits = (label: string) =>
+  z
+    .number({ message: `${label} must be a number of minor units (cents), e.g. 1250 for 12.50.` })
+    .int(`${label} must be a whole number of minor units (cents).`)
+    .min(0, `${label} must not be negative.`)
+    .max(MAX_MONEY_MINOR, `${label} must be at most ${MAX_MONEY_MINOR}.`);
+
 // Bounds shared by the forms (which post text, hence z.coerce) and the API (JSON numbers): each
 // `…Of` takes the base number schema and adds the one definition of the bounds.
 
@@ -48,16 +61,22 @@ export const versionOf = (base: z.ZodNumber, message = 'Give the version you rea
 const STALE_FORM = 'This form is out of date. Reload the page and make your change again.';
 export const version = versionOf(z.coerce.number({ message: STALE_FORM }), STALE_FORM);
 
-/** Optional text: missing, empty or blank is stored as NULL. */
+/** Optional text: missing, null, empty or blank is stored as NULL (a form posts "", the API may send null). */
 export const optionalText = (max: number, label: string) =>
   z
-    .string()
+    .string({ message: `${label} must be a string.` })
     .trim()
     .max(max, `${label} must be at most ${max} characters.`)
-    .optional()
+    .nullish()
     .transform((value) => (value ? value : null));
 
 export const requiredText = (max: number, label: string) =>
   z.string().trim().min(1, `Enter ${label.toLowerCase()}.`).max(max, `${label} must be at most ${max} characters.`);
 
 export const email = z.string().trim().toLowerCase().email('Enter a valid email address.').max(320);
+
+/** A day of the calendar, YYYY-MM-DD (2026-02-30 is not one). */
+export const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.')
+  .refine(isCalendarDay, 'Not a calendar date.');

@@ -2,9 +2,8 @@
 
 import { useActionState } from 'react';
 
-import { Field, FieldError, FormError } from '@/components/forms/field';
-import { formErrorOf, RecordIdentity } from '@/components/forms/record-identity';
-import { SubmitButton } from '@/components/forms/submit-button';
+import { Field, FieldError } from '@/components/forms/field';
+import { RecordForm } from '@/components/forms/record-form';
 import { Label } from '@/components/ui/label';
 import { Textarea } from '@/components/ui/textarea';
 import type { ActionResult } from '@/lib/auth/entry';
@@ -32,11 +31,7 @@ export function CustomerForm({
   const failed = state && !state.ok ? state : undefined;
   const values = failed?.values ?? Object.fromEntries(Object.entries(initial ?? {}).map(([k, v]) => [k, v == null ? '' : String(v)]));
   return (
-    <form action={submit} className="grid gap-5 sm:grid-cols-2" noValidate aria-label="Customer">
-      <RecordIdentity record={initial} />
-      <div className="sm:col-span-2">
-        <FormError message={formErrorOf(failed)} />
-      </div>
+    <RecordForm label="Customer" record={initial} submit={submit} state={state} submitLabel={submitLabel}>
       <Field label="Name" name="name" defaultValue={values.name} errors={failed?.fieldErrors?.name} />
       <Field label="Email" name="email" type="email" defaultValue={values.email} errors={failed?.fieldErrors?.email} />
       <Field label="Phone" name="phone" defaultValue={values.phone} errors={failed?.fieldErrors?.phone} />
@@ -46,14 +41,6 @@ export function CustomerForm({
         <Textarea id="notes" name="notes" rows={3} defaultValue={values.notes} className="mt-1.5" />
         {failed?.fieldErrors?.notes ? <FieldError>{failed.fieldErrors.notes.join(' ')}</FieldError> : null}
       </div>
-      <div className="flex items-center gap-3 sm:col-span-2">
-        <SubmitButton pendingLabel="Saving…">{submitLabel}</SubmitButton>
-        {state?.ok ? (
-          <p className="text-sm text-success" role="status">
-            Saved.
-          </p>
-        ) : null}
-      </div>
-    </form>
+    </RecordForm>
   );
 }

@@ -2,9 +2,8 @@
 
 import { useActionState } from 'react';
 
-import { Field, FormError } from '@/components/forms/field';
-import { formErrorOf, RecordIdentity } from '@/components/forms/record-identity';
-import { SubmitButton } from '@/components/forms/submit-button';
+import { Field } from '@/components/forms/field';
+import { RecordForm } from '@/components/forms/record-form';
 import type { ActionResult } from '@/lib/auth/entry';
 import { toDecimalString } from '@/lib/money';
 
@@ -37,11 +36,7 @@ export function ProductForm({
     unitPrice: initial ? toDecimalString(initial.unitPrice) : '',
   };
   return (
-    <form action={submit} className="grid gap-5 sm:grid-cols-2" noValidate aria-label="Product">
-      <RecordIdentity record={initial} />
-      <div className="sm:col-span-2">
-        <FormError message={formErrorOf(failed)} />
-      </div>
+    <RecordForm label="Product" record={initial} submit={submit} state={state} submitLabel={submitLabel}>
       <Field label="SKU" name="sku" defaultValue={values.sku} errors={failed?.fieldErrors?.sku} />
       <Field label="Name" name="name" defaultValue={values.name} errors={failed?.fieldErrors?.name} />
       <Field
@@ -52,14 +47,6 @@ export function ProductForm({
         errors={failed?.fieldErrors?.unitPrice}
       />
       <Field label="Description" name="description" defaultValue={values.description} errors={failed?.fieldErrors?.description} />
-      <div className="flex items-center gap-3 sm:col-span-2">
-        <SubmitButton pendingLabel="Saving…">{submitLabel}</SubmitButton>
-        {state?.ok ? (
-          <p className="text-sm text-success" role="status">
-            Saved.
-          </p>
-        ) : null}
-      </div>
-    </form>
+    </RecordForm>
   );
 }

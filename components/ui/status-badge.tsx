@@ -1,7 +1,9 @@
+import { orderStatusLabel, type OrderStatus } from '@/lib/orders/status';
+
 import { Badge, type BadgeVariant } from './badge';
 
 /** The tone of each record status (orders' lifecycle, and archived records). */
-const STATUS_TONES: Record<string, BadgeVariant> = {
+const STATUS_TONES: Record<OrderStatus | 'archived', BadgeVariant> = {
   paid: 'success',
   pending: 'warning',
   draft: 'secondary',
@@ -11,10 +13,10 @@ const STATUS_TONES: Record<string, BadgeVariant> = {
   archived: 'muted',
 };
 
-export function StatusBadge({ status }: { status: string }) {
+export function StatusBadge({ status }: { status: OrderStatus | 'archived' }) {
   return (
-    <Badge variant={STATUS_TONES[status] ?? 'secondary'} data-testid="status">
-      {status.replace('_', ' ')}
+    <Badge variant={STATUS_TONES[status]} data-testid="status">
+      {status === 'archived' ? status : orderStatusLabel(status)}
     </Badge>
   );
 }

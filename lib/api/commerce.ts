@@ -9,11 +9,8 @@ import * as s from './schemas';
 // What each API operation does, over the same domain services the web app's forms use. None of
 // these functions knows the tenant: the wrapper opened its context from the API key.
 
-const dayStart = (day: string) => new Date(`${day}T00:00:00.000Z`);
-const dayAfter = (day: string) => new Date(dayStart(day).getTime() + 86_400_000);
-
 export async function listOrdersPage(q: z.infer<typeof s.orderListQuery>) {
-  const page = await listOrders({ ...q, from: q.from ? dayStart(q.from) : undefined, to: q.to ? dayAfter(q.to) : undefined });
+  const page = await listOrders(q);
   return { data: page.items.map(s.orderSummaryOutOf), nextCursor: page.nextCursor ?? null };
 }
 

@@ -1,30 +1,20 @@
 import { z } from 'zod';
 
-import { isCalendarDay } from '../billing/range';
-import { MAX_MONEY_MINOR } from '../money';
-import { email, quantityOf, requiredText, versionOf } from '../validation';
+import { GRANULARITIES } from '../billing/range';
+import { customerSchema } from '../customers/schema';
+import { orderFilters, orderLineSchema, orderLinesOf, orderSchema, paymentSchema, refundSchema } from '../orders/schema';
+import { OrderStatus } from '../orders/status';
+import { cursorQuery, searchQuery } from '../pagination';
+import { productSchema } from '../products/schema';
+import { calendarDay, versionOf } from '../validation';
 
 // The API's request and response schemas. The handlers parse with them and the OpenAPI document
-// (lib/api/openapi.ts) is generated from them, so the two cannot disagree. Requests are strict:
-// an unknown field is an error naming it, not something silently dropped. Money is an integer in
-// minor units (cents) of the tenant's currency. Responses go through the `…Out` mappers, which
-// pick each field by name, so a new column never leaks into the API by accident.
+// (lib/api/openapi.ts) is generated from them, so the two cannot disagree. Requests are each
+// domain's schema (lib/customers/schema.ts, …: fields, limits, rules) made strict: an unknown
+// field is an error naming it, not something silently dropped. Money is an integer in minor units
+// (cents) of the tenant's currency. Responses go through the `…Out` mappers, which pick each field
+// by name, so a new column never leaks into the API by accident.
 
-const text = (max: number, label: string) =>
-  z
-    .string({ message: `${label} must be a string.` })
-    .trim()
-    .max(max, `${label} must be at most ${max} characters.`)
-    .nullish()
-    .transform((value) => (value ? value : null));
-
-const uuid = (what: string) => z.uuid(`Give the id of a ${what} (a UUID).`);
-const minor = (label: string) =>
-  z
-    .number({ message: `${label} must be a number of minor units (cents), e.g. 1250 for 12.50.` })
-    .int(`${label} must be a whole number of minor units (cents).`)
-    .min(0, `${label} must not be negative.`)
-    .max(MAX_MONEY_MINOR, `${label} must be at most ${MAX_MONEY_MINOR}.`);
 // The bounds are lib/validation.ts's, shared with the forms.
 const version = versionOf(z.number({ message: 'Give the version you read (optimistic concurrency).' })).meta({
   description: 'The version of the record you are changing, from your last read; a newer version on the server is a 409.',
@@ -32,103 +22,38 @@ const version = versionOf(z.number({ message: 'Give the version you read (optimi
 
 // ── Inputs ────────────────────────────────────────────────────────────────────────────────────────
 
-const customerFields = {
-  name: requiredText(120, 'Name'),
-  email,
-  phone: text(40, 'Phone'),
-  company: text(120, 'Company'),
-  notes: text(2000, 'Notes'),
-};
-export const customerCreate = z.strictObject(customerFields).meta({ id: 'CustomerCreate' });
-export const customerUpdate = z
-  .strictObject({ version, ...customerFields })
-  .partial({ name: true, email: true, phone: true, company: true, notes: true })
-  .meta({ id: 'CustomerUpdate' });
+export const customerCreate = customerSchema.strict().meta({ id: 'CustomerCreate' });
+export const customerUpdate = z.strictObject({ version, ...customerSchema.partial().shape }).meta({ id: 'CustomerUpdate' });
 
-const productFields = {
-  sku: requiredText(64, 'SKU').regex(/^[A-Za-z0-9._-]+$/, 'SKU: use letters, digits, dots, dashes and underscores.'),
-  name: requiredText(120, 'Name'),
-  description: text(2000, 'Description'),
-  unitPrice: minor('unitPrice'),
-};
-export const productCreate = z.strictObject(productFields).meta({ id: 'ProductCreate' });
-export const productUpdate = z
-  .strictObject({ version, ...productFields })
-  .partial({ sku: true, name: true, description: true, unitPrice: true })
-  .meta({ id: 'ProductUpdate' });
+export const productCreate = productSchema.strict().meta({ id: 'ProductCreate' });
+export const productUpdate = z.strictObject({ version, ...productSchema.partial().shape }).meta({ id: 'ProductUpdate' });
 
-const orderLine = z.strictObject({
-  productId: uuid('product'),
-  quantity: quantityOf(z.number({ message: 'Quantity must be a whole number.' })),
-});
-const orderLines = z.array(orderLine).min(1, 'Add at least one line.').max(100, 'An order has at most 100 lines.');
-export const orderCreate = z
-  .strictObject({ customerId: uuid('customer'), notes: text(2000, 'Notes'), lines: orderLines })
-  .meta({ id: 'OrderCreate' });
-export const orderUpdate = z
-  .strictObject({ version, customerId: uuid('customer').optional(), notes: text(2000, 'Notes').optional(), lines: orderLines.optional() })
-  .meta({ id: 'OrderUpdate' });
+const order = orderSchema.extend({ lines: orderLinesOf(orderLineSchema.strict()) });
+export const orderCreate = order.strict().meta({ id: 'OrderCreate' });
+export const orderUpdate = z.strictObject({ version, ...order.partial().shape }).meta({ id: 'OrderUpdate' });
 export const orderCancel = z.strictObject({}).meta({ id: 'OrderCancel' });
-export const orderPay = z
-  .strictObject({ method: z.enum(['manual', 'card', 'bank_transfer'], 'method must be manual, card or bank_transfer.').default('manual') })
-  .meta({ id: 'OrderPay' });
-export const orderRefund = z
-  .strictObject({ amount: minor('amount').min(1, 'amount must be more than zero.'), reason: text(500, 'reason') })
-  .meta({ id: 'OrderRefund' });
+export const orderPay = paymentSchema.strict().meta({ id: 'OrderPay' });
+export const orderRefund = refundSchema.strict().meta({ id: 'OrderRefund' });
 
-const cursor = z
-  .uuid('cursor must be the nextCursor of a previous page.')
-  .optional()
-  .meta({ description: 'The nextCursor of the previous page; omit for the first page.' });
 const booleanFlag = z
   .enum(['true', 'false'], 'Use true or false.')
   .optional()
   .transform((value) => value === 'true');
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.')
-  .refine(isCalendarDay, 'Not a calendar date.');
 
-export const orderListQuery = z
-  .strictObject({
-    cursor,
-    status: z
-      .enum(['draft', 'pending', 'paid', 'partially_refunded', 'refunded', 'cancelled'], 'Unknown status.')
-      .optional()
-      .meta({ description: 'Only orders with this status.' }),
-    customerId: uuid('customer').optional().meta({ description: 'Only orders of this customer.' }),
-    from: day.optional().meta({ description: 'Placed on or after this day (UTC).' }),
-    to: day.optional().meta({ description: 'Placed on or before this day (UTC).' }),
-    search: z
-      .string()
-      .trim()
-      .max(120, 'search must be at most 120 characters.')
-      .optional()
-      .meta({ description: 'An order number, or part of the customer’s name or email.' }),
-    sort: z
-      .enum(['placed_desc', 'placed_asc', 'total_desc', 'total_asc'], 'Unknown sort.')
-      .optional()
-      .meta({ description: 'Order of the list; newest first by default.' }),
-  })
-  .meta({ id: 'OrderListQuery' });
+export const orderListQuery = orderFilters.strict().meta({ id: 'OrderListQuery' });
 export const catalogueListQuery = z
   .strictObject({
-    cursor,
-    search: z
-      .string()
-      .trim()
-      .max(120, 'search must be at most 120 characters.')
-      .optional()
-      .meta({ description: 'Part of the name, email, company or SKU.' }),
+    cursor: cursorQuery,
+    search: searchQuery('Part of the name, email, company or SKU.'),
     archived: booleanFlag.meta({ description: 'true lists archived records instead of active ones.' }),
   })
   .meta({ id: 'CatalogueListQuery' });
 export const revenueQuery = z
   .strictObject({
-    from: day.meta({ description: 'First day of the range, in the workspace’s time zone.' }),
-    to: day.meta({ description: 'Last day of the range (inclusive), in the workspace’s time zone.' }),
+    from: calendarDay.meta({ description: 'First day of the range, in the workspace’s time zone.' }),
+    to: calendarDay.meta({ description: 'Last day of the range (inclusive), in the workspace’s time zone.' }),
     granularity: z
-      .enum(['day', 'week', 'month'], 'granularity must be day, week or month.')
+      .enum(GRANULARITIES, 'granularity must be day, week or month.')
       .default('month')
       .meta({ description: 'Bucket size: day, ISO week or month.' }),
   })
@@ -168,7 +93,7 @@ export const orderSummaryOut = z
   .object({
     id: z.uuid(),
     number: z.number().int(),
-    status: z.string(),
+    status: z.enum(OrderStatus),
     total: z.number().int(),
     currency: z.string(),
     placedAt: timestamp,
@@ -214,7 +139,7 @@ export const revenueReportOut = z
       .meta({ description: "The workspace's time zone: days, weeks and months are its calendar's.", example: 'America/New_York' }),
     from: z.string(),
     to: z.string(),
-    granularity: z.enum(['day', 'week', 'month']),
+    granularity: z.enum(GRANULARITIES),
     buckets: z.array(
       z.object({
         period: z.string().meta({ description: 'First day of the bucket, YYYY-MM-DD (ISO weeks start on Monday).' }),
@@ -223,7 +148,7 @@ export const revenueReportOut = z
     ),
     totals: z.object(revenueFigures),
     byStatus: z
-      .array(z.object({ status: z.string(), orders: z.number().int(), total: z.number().int() }))
+      .array(z.object({ status: z.enum(OrderStatus), orders: z.number().int(), total: z.number().int() }))
       .meta({ description: 'Orders placed in the range, by status.' }),
     byProduct: z
       .array(z.object({ productId: z.uuid(), name: z.string(), sku: z.string(), quantity: z.number().int(), gross: z.number().int() }))
@@ -292,7 +217,7 @@ export function productOutOf(p: {
 type OrderSummaryRow = {
   id: string;
   number: number;
-  status: string;
+  status: OrderStatus;
   total: number;
   currency: string;
   placedAt: Date;

@@ -1,4 +1,4 @@
-import { reportingTimeZone } from '../settings/time-zones';
+import { reportingTimeZone, tenantSettings } from '../settings';
 import { tenantDb } from '../tenancy';
 
 // The dashboard's figures: the last six months in the tenant's time zone (the sparklines), and the
@@ -34,7 +34,7 @@ const SAME_DAYS = 'same days last month';
 /** The figures as they stand at `at` (the database's clock when not given; tests name an instant). */
 export async function lastSixMonths(at?: Date): Promise<DashboardFigures> {
   const db = tenantDb();
-  const tenant = await db.tenant.findFirstOrThrow({ select: { currency: true, timezone: true } });
+  const tenant = await tenantSettings();
   const tz = await reportingTimeZone(tenant.timezone); // checked: an unknown zone fails the statement
   const rows = await db.$queryRaw<{ period: string; orders: bigint; orders_total: bigint; gross: bigint; refunds: bigint }[]>`
     WITH clock AS (

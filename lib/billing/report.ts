@@ -1,8 +1,9 @@
 import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
-import { reportingTimeZone } from '../settings/time-zones';
+import type { OrderStatus } from '../orders/status';
+import { reportingTimeZone, tenantSettings } from '../settings';
 import { tenantDb } from '../tenancy';
-import { isCalendarDay } from './range';
+import { isCalendarDay, type Granularity } from './range';
 
 // The billing report — the kind of query behind the classic leak (a revenue report filtered by
 // date but not by tenant). It is raw SQL (time-zone
@@ -15,7 +16,7 @@ import { isCalendarDay } from './range';
 // evaluation per statement, as in the policies: the function itself is not inlined (it pins its
 // search_path), so called bare it costs a few microseconds on every probe of a nested loop.
 
-export type Granularity = 'day' | 'week' | 'month';
+export type { Granularity } from './range';
 
 export interface RevenueBucket {
   /** First day of the bucket in the tenant's time zone, YYYY-MM-DD (ISO weeks start on Monday). */
@@ -35,7 +36,7 @@ export interface RevenueReport {
   granularity: Granularity;
   buckets: RevenueBucket[];
   totals: Omit<RevenueBucket, 'period'>;
-  byStatus: { status: string; orders: number; total: number }[];
+  byStatus: { status: OrderStatus; orders: number; total: number }[];
   byProduct: { productId: string; name: string; sku: string; quantity: number; gross: number }[];
   topCustomers: { customerId: string; name: string; email: string; net: number; orders: number }[];
 }
@@ -68,7 +69,7 @@ export function validateRange(range: ReportRange): void {
 
 export async function revenueReport(range: ReportRange): Promise<RevenueReport> {
   validateRange(range);
-  const tenant = await tenantDb().tenant.findFirstOrThrow({ select: { currency: true, timezone: true } });
+  const tenant = await tenantSettings();
   // Checked before use: a zone PostgreSQL cannot read would fail every statement below.
   const tz = await reportingTimeZone(tenant.timezone);
   // Four independent statements, each on its own pooled connection (inside an interactive
@@ -117,7 +118,7 @@ export async function revenueBuckets(range: ReportRange, tz: string): Promise<Re
 
 /** Orders placed in the range, by status. */
 export async function statusBreakdown(range: ReportRange, tz: string): Promise<RevenueReport['byStatus']> {
-  const rows = await tenantDb().$queryRaw<{ status: string; orders: bigint; total: bigint }[]>(reportStatements.status(range, tz));
+  const rows = await tenantDb().$queryRaw<{ status: OrderStatus; orders: bigint; total: bigint }[]>(reportStatements.status(range, tz));
   return rows.map((r) => ({ status: r.status, orders: Number(r.orders), total: Number(r.total) }));
 }
 

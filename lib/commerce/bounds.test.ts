@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { customerUpdate, orderRefund, productCreate, productUpdate } from '../api/schemas';
+import { customerCreate, customerUpdate, orderRefund, productCreate, productUpdate } from '../api/schemas';
 import { MAX_MONEY_MINOR, toDecimalString } from '../money';
 import { MAX_VERSION, version } from '../validation';
-import { productInput, refundInput } from './schemas';
+import { customerInput, productInput, refundInput } from './schemas';
 
 // Issue 12, finding 10: the form price allowed amounts that overflow products.unit_price (a
 // PostgreSQL integer) and the form version had no upper bound — both reached the database and
@@ -71,5 +71,41 @@ describe('version bounds', () => {
       expect(productUpdate.safeParse({ version: n }).success).toBe(ok);
       expect(customerUpdate.safeParse({ version: n }).success).toBe(ok);
     }
+  });
+});
+
+describe('text limits and the SKU rule', () => {
+  // Issue 13: the forms and the API each spelt out these; both now build on the domain's schema.
+  const customer = { name: 'Ann', email: 'ann@example.test' };
+  const text = (field: string, length: number, ok: boolean) => ({ field, value: 'x'.repeat(length), label: `${length} characters`, ok });
+
+  it.each([
+    text('name', 120, true),
+    text('name', 121, false),
+    text('phone', 40, true),
+    text('phone', 41, false),
+    text('company', 121, false),
+    text('notes', 2000, true),
+    text('notes', 2001, false),
+  ])('customer $field of $label: form and API agree (valid: $ok)', ({ field, value, ok }) => {
+    expect(customerInput.safeParse({ ...customer, [field]: value }).success).toBe(ok);
+    expect(customerCreate.safeParse({ ...customer, [field]: value }).success).toBe(ok);
+  });
+
+  it.each([
+    { field: 'sku', value: 'A.b_c-9', label: 'A.b_c-9', ok: true },
+    { field: 'sku', value: 'has space', label: 'has space', ok: false },
+    { field: 'sku', value: 'ünï', label: 'ünï', ok: false },
+    text('sku', 64, true),
+    text('sku', 65, false),
+    text('name', 121, false),
+    text('description', 2000, true),
+    text('description', 2001, false),
+  ])('product $field of $label: form and API agree, with the same message (valid: $ok)', ({ field, value, ok }) => {
+    const form = productInput.safeParse({ ...product, unitPrice: '12.50', [field]: value });
+    const api = productCreate.safeParse({ ...product, unitPrice: 1250, [field]: value });
+    expect(form.success).toBe(ok);
+    expect(api.success).toBe(ok);
+    expect(form.error?.issues.map((i) => i.message)).toEqual(api.error?.issues.map((i) => i.message));
   });
 });

@@ -1,23 +1,18 @@
 import { z } from 'zod';
 
-import { email, id, money, optionalText, positiveMoney, quantity, requiredText, version } from '../validation';
+import { customerSchema } from '../customers/schema';
+import { orderLineSchema, orderLinesOf, orderSchema, refundSchema } from '../orders/schema';
+import { productSchema } from '../products/schema';
+import { id, money, positiveMoney, quantity, version } from '../validation';
 
-// Input schemas of the commerce forms and API, shared by the server actions and their tests.
+// The back office's forms, shared by the server actions and their tests. Each is its domain's
+// schema (lib/customers/schema.ts, lib/products/schema.ts, lib/orders/schema.ts: the fields, their
+// limits, the SKU rule) with what only a form needs: prices and amounts typed as decimals, ids a
+// person picked from a list, quantities posted as text, lines gathered from flat field names.
 
-export const customerInput = z.object({
-  name: requiredText(120, 'Name'),
-  email,
-  phone: optionalText(40, 'Phone'),
-  company: optionalText(120, 'Company'),
-  notes: optionalText(2000, 'Notes'),
-});
+export const customerInput = customerSchema;
 
-export const productInput = z.object({
-  sku: requiredText(64, 'SKU').regex(/^[A-Za-z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores.'),
-  name: requiredText(120, 'Name'),
-  description: optionalText(2000, 'Description'),
-  unitPrice: money('Price'),
-});
+export const productInput = productSchema.extend({ unitPrice: money('Price') });
 
 /** Forms post lines as lines.0.productId, lines.0.quantity, …; gather them into an array. */
 export function gatherLines(values: unknown) {
@@ -30,15 +25,11 @@ export function gatherLines(values: unknown) {
   return { ...flat, lines: lines.filter((line) => line && (line.productId || line.quantity)) };
 }
 
-const orderFields = {
+const orderForm = orderSchema.extend({
   customerId: id('customer'),
-  notes: optionalText(2000, 'Notes'),
-  lines: z
-    .array(z.object({ productId: id('product'), quantity }))
-    .min(1, 'Add at least one line.')
-    .max(100, 'An order has at most 100 lines.'),
-};
+  lines: orderLinesOf(orderLineSchema.extend({ productId: id('product'), quantity })),
+});
 
-export const orderInput = z.preprocess(gatherLines, z.object(orderFields));
-export const orderUpdateInput = z.preprocess(gatherLines, z.object({ id: id('order'), version, ...orderFields }));
-export const refundInput = z.object({ id: id('order'), amount: positiveMoney('Refund'), reason: optionalText(500, 'Reason') });
+export const orderInput = z.preprocess(gatherLines, orderForm);
+export const orderUpdateInput = z.preprocess(gatherLines, orderForm.extend({ id: id('order'), version }));
+export const refundInput = refundSchema.extend({ id: id('order'), amount: positiveMoney('Refund') });

@@ -1,38 +1,16 @@
 import { explainMissedUpdate, notFound } from '../errors';
-import { PAGE_SIZE, toPage, type Page } from '../pagination';
+import { cataloguePage, toPage, type CatalogueQuery, type Page } from '../pagination';
 import { audit, tenantDb } from '../tenancy';
+import type { CustomerInput } from './schema';
 
 // Customers of the tenant in context. Optimistic concurrency: an edit names the version it was
 // made against; if someone saved in between, the edit is refused with a conflict instead of
 // silently overwriting their change.
 
-export interface CustomerInput {
-  name: string;
-  email: string;
-  phone: string | null;
-  company: string | null;
-  notes: string | null;
-}
-
-export async function listCustomers(options: { search?: string; cursor?: string; archived?: boolean } = {}) {
+export async function listCustomers(query: CatalogueQuery = {}) {
   const db = tenantDb();
-  const search = options.search?.trim();
   const rows = await db.customer.findMany({
-    where: {
-      archivedAt: options.archived ? { not: null } : null,
-      ...(search
-        ? {
-            OR: [
-              { name: { contains: search, mode: 'insensitive' } },
-              { email: { contains: search, mode: 'insensitive' } },
-              { company: { contains: search, mode: 'insensitive' } },
-            ],
-          }
-        : {}),
-    },
-    orderBy: [{ name: 'asc' }, { id: 'asc' }],
-    take: PAGE_SIZE + 1,
-    ...(options.cursor ? { cursor: db.$key(options.cursor), skip: 1 } : {}),
+    ...cataloguePage(db, query, ['name', 'email', 'company']),
     select: { id: true, name: true, email: true, company: true, archivedAt: true, _count: { select: { orders: true } } },
   });
   return toPage(rows) satisfies Page<{ id: string }>;

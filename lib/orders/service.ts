@@ -1,36 +1,16 @@
 import { assertQuota } from '../billing';
 import type { OrderStatus, Prisma } from '../db/generated/client';
 import { AppError, explainMissedUpdate, notFound } from '../errors';
-import { PAGE_SIZE, toPage } from '../pagination';
+import { pageAfter, toPage } from '../pagination';
+import { tenantSettings } from '../settings';
 import { audit, tenantDb, type TenantTransaction } from '../tenancy';
+import { DEFAULT_ORDER_SORT, type OrderFilters, type OrderInput, type OrderLineInput, type OrderSort } from './schema';
+import { isEditable, isRefundable, orderStatusLabel } from './status';
 
 // Orders of the tenant in context: create and edit (while unpaid), pay, refund in full or in part,
 // cancel. Amounts are computed here from the lines, never taken from the client. Revenue is
 // recognised when a payment is received; a refund is a row of its own, so reports over any past
 // range stay stable.
-
-export interface OrderLineInput {
-  productId: string;
-  quantity: number;
-}
-
-export interface OrderInput {
-  customerId: string;
-  notes: string | null;
-  lines: OrderLineInput[];
-}
-
-export type OrderSort = 'placed_desc' | 'placed_asc' | 'total_desc' | 'total_asc';
-
-export interface OrderFilters {
-  status?: OrderStatus;
-  from?: Date;
-  to?: Date;
-  customerId?: string;
-  search?: string;
-  sort?: OrderSort;
-  cursor?: string;
-}
 
 const SORTS: Record<OrderSort, Prisma.OrderOrderByWithRelationInput[]> = {
   placed_desc: [{ placedAt: 'desc' }, { id: 'desc' }],
@@ -39,6 +19,10 @@ const SORTS: Record<OrderSort, Prisma.OrderOrderByWithRelationInput[]> = {
   total_asc: [{ total: 'asc' }, { id: 'asc' }],
 };
 
+const dayStart = (day: string) => new Date(`${day}T00:00:00.000Z`);
+const dayAfter = (day: string) => new Date(dayStart(day).getTime() + 86_400_000);
+
+/** A page of orders, filtered as lib/orders/schema.ts's orderFilters describes (the orders page and the API alike). */
 export async function listOrders(filters: OrderFilters = {}) {
   const db = tenantDb();
   const search = filters.search?.trim().replace(/^#/, '');
@@ -46,7 +30,7 @@ export async function listOrders(filters: OrderFilters = {}) {
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.customerId ? { customerId: filters.customerId } : {}),
     ...(filters.from || filters.to
-      ? { placedAt: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lt: filters.to } : {}) } }
+      ? { placedAt: { ...(filters.from ? { gte: dayStart(filters.from) } : {}), ...(filters.to ? { lt: dayAfter(filters.to) } : {}) } }
       : {}),
     ...(search
       ? {
@@ -60,9 +44,8 @@ export async function listOrders(filters: OrderFilters = {}) {
   };
   const rows = await db.order.findMany({
     where,
-    orderBy: SORTS[filters.sort ?? 'placed_desc'],
-    take: PAGE_SIZE + 1,
-    ...(filters.cursor ? { cursor: db.$key(filters.cursor), skip: 1 } : {}),
+    orderBy: SORTS[filters.sort ?? DEFAULT_ORDER_SORT],
+    ...pageAfter(db, filters.cursor),
     select: {
       id: true,
       number: true,
@@ -136,12 +119,12 @@ export async function createOrder(input: OrderInput) {
     await assertQuota(tx, 'orders');
     await requireCustomer(tx, input.customerId);
     const { items, subtotal } = await priceLines(tx, input.lines);
-    const tenant = await tx.tenant.findFirstOrThrow({ select: { currency: true } });
+    const { currency } = await tenantSettings();
     const order = await tx.order.create({
       data: {
         number: await nextOrderNumber(tx),
         customerId: input.customerId,
-        currency: tenant.currency,
+        currency,
         notes: input.notes,
         subtotal,
         total: subtotal,
@@ -159,15 +142,12 @@ export async function createOrder(input: OrderInput) {
   });
 }
 
-const EDITABLE: OrderStatus[] = ['draft', 'pending'];
-
 export async function updateOrder(id: string, expectedVersion: number, input: OrderInput) {
   return tenantDb().$transaction(async (tx) => {
     const current = await tx.order.findFirst({ where: { id }, select: { version: true, status: true } });
     if (!current) throw notFound('order');
     if (current.version !== expectedVersion) await explainMissedUpdate(current, 'order');
-    if (!EDITABLE.includes(current.status))
-      throw new AppError('conflict', `A ${current.status.replace('_', ' ')} order can no longer be edited.`);
+    if (!isEditable(current.status)) throw new AppError('conflict', `A ${orderStatusLabel(current.status)} order can no longer be edited.`);
     await requireCustomer(tx, input.customerId);
     const { items, subtotal } = await priceLines(tx, input.lines);
     const { count } = await tx.order.updateMany({
@@ -181,17 +161,21 @@ export async function updateOrder(id: string, expectedVersion: number, input: Or
   });
 }
 
-async function lockOrder(tx: TenantTransaction, id: string) {
+/**
+ * The order, locked for the rest of the transaction, if its state `allows` the change; otherwise a
+ * conflict that says which state it is in and what `only` may be changed so.
+ */
+async function lockOrderIf(tx: TenantTransaction, id: string, allows: (status: OrderStatus) => boolean, only: string) {
   const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM orders WHERE id = ${id}::uuid FOR UPDATE`;
   if (!row) throw notFound('order');
-  return tx.order.findFirstOrThrow({ where: { id }, include: { payments: true, refunds: true } });
+  const order = await tx.order.findFirstOrThrow({ where: { id }, include: { payments: true, refunds: true } });
+  if (!allows(order.status)) throw new AppError('conflict', `This order is ${orderStatusLabel(order.status)}; ${only}`);
+  return order;
 }
 
 export async function markOrderPaid(id: string, method = 'manual') {
   await tenantDb().$transaction(async (tx) => {
-    const order = await lockOrder(tx, id);
-    if (!EDITABLE.includes(order.status))
-      throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}; only an unpaid order can be marked paid.`);
+    const order = await lockOrderIf(tx, id, isEditable, 'only an unpaid order can be marked paid.');
     if (order.total <= 0) throw new AppError('conflict', 'An order with a total of zero cannot be paid.');
     const payment = await tx.payment.create({ data: { orderId: id, amount: order.total, method } });
     await tx.order.updateMany({ where: { id }, data: { status: 'paid', paidAt: payment.receivedAt, version: { increment: 1 } } });
@@ -201,9 +185,7 @@ export async function markOrderPaid(id: string, method = 'manual') {
 
 export async function refundOrder(id: string, amount: number, reason: string | null) {
   await tenantDb().$transaction(async (tx) => {
-    const order = await lockOrder(tx, id);
-    if (order.status !== 'paid' && order.status !== 'partially_refunded')
-      throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}; only a paid order can be refunded.`);
+    const order = await lockOrderIf(tx, id, isRefundable, 'only a paid order can be refunded.');
     const paid = order.payments.reduce((sum, p) => sum + p.amount, 0);
     const refundable = paid - order.refunds.reduce((sum, r) => sum + r.amount, 0);
     if (amount > refundable)
@@ -219,12 +201,7 @@ export async function refundOrder(id: string, amount: number, reason: string | n
 
 export async function cancelOrder(id: string) {
   await tenantDb().$transaction(async (tx) => {
-    const order = await lockOrder(tx, id);
-    if (!EDITABLE.includes(order.status))
-      throw new AppError(
-        'conflict',
-        `This order is ${order.status.replace('_', ' ')}; only an unpaid order can be cancelled. Refund it instead.`,
-      );
+    await lockOrderIf(tx, id, isEditable, 'only an unpaid order can be cancelled. Refund it instead.');
     await tx.order.updateMany({ where: { id }, data: { status: 'cancelled', cancelledAt: new Date(), version: { increment: 1 } } });
     await audit({ action: 'order.cancelled', targetType: 'order', targetId: id });
   });

@@ -1,26 +1,11 @@
 import { AppError, explainMissedUpdate, notFound } from '../errors';
-import { PAGE_SIZE, toPage } from '../pagination';
+import { cataloguePage, toPage, type CatalogueQuery } from '../pagination';
 import { audit, tenantDb } from '../tenancy';
+import type { ProductInput } from './schema';
 
-export interface ProductInput {
-  sku: string;
-  name: string;
-  description: string | null;
-  unitPrice: number;
-}
-
-export async function listProducts(options: { search?: string; cursor?: string; archived?: boolean } = {}) {
+export async function listProducts(query: CatalogueQuery = {}) {
   const db = tenantDb();
-  const search = options.search?.trim();
-  const rows = await db.product.findMany({
-    where: {
-      archivedAt: options.archived ? { not: null } : null,
-      ...(search ? { OR: [{ name: { contains: search, mode: 'insensitive' } }, { sku: { contains: search, mode: 'insensitive' } }] } : {}),
-    },
-    orderBy: [{ name: 'asc' }, { id: 'asc' }],
-    take: PAGE_SIZE + 1,
-    ...(options.cursor ? { cursor: db.$key(options.cursor), skip: 1 } : {}),
-  });
+  const rows = await db.product.findMany(cataloguePage(db, query, ['name', 'sku']));
   return toPage(rows);
 }
 

@@ -1,11 +1,26 @@
+import { cache } from 'react';
+
 import { AppError } from '../errors';
-import { audit, tenantDb } from '../tenancy';
+import { audit, currentTenant, tenantDb, type TenantContext } from '../tenancy';
 import { isTimeZone } from './time-zones';
 
-export async function tenantSettings() {
-  return tenantDb().tenant.findFirstOrThrow({
-    select: { name: true, slug: true, timezone: true, currency: true, plan: true, region: true },
-  });
+// A page and the services it calls (the dashboard's figures, the revenue report) all need the
+// workspace's name, currency or time zone. React's cache() makes that one read per tenant context:
+// it lasts one server render (it is not Next's data cache, which is shared across tenants), and it
+// is keyed by the context object itself, so a render that opened contexts of two tenants could
+// never hand one the other's row. Route handlers and tests run outside a render and read every
+// time; the writes below read the row afresh inside their own transaction.
+const settingsIn = cache(async (_context: TenantContext) =>
+  tenantDb().tenant.findFirstOrThrow({
+    select: { name: true, slug: true, currency: true, timezone: true, plan: true, region: true, requireTwoFactor: true },
+  }),
+);
+
+export type TenantSettings = Awaited<ReturnType<typeof settingsIn>>;
+
+/** The settings of the workspace in context, read once per tenant context. */
+export function tenantSettings(): Promise<TenantSettings> {
+  return settingsIn(currentTenant());
 }
 
 export { isTimeZone } from './time-zones';
@@ -35,7 +50,7 @@ export async function updateTenantSettings(input: { name: string; slug: string; 
 
 /** Whether members of the tenant in context must use two-factor sign-in. */
 export async function twoFactorRule(): Promise<boolean> {
-  return (await tenantDb().tenant.findFirstOrThrow({ select: { requireTwoFactor: true } })).requireTwoFactor;
+  return (await tenantSettings()).requireTwoFactor;
 }
 
 /**

@@ -2,11 +2,11 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+import { DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from '@bulkhead/tenancy/admin';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { lastSixMonths } from '@/lib/billing/dashboard';
 import { revenueReport } from '@/lib/billing/report';
-import { DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from '@/lib/db/migrate';
 import { runInTenant, tenantDb } from '@/lib/tenancy';
 import { pointAppAt } from '@/test/app-env';
 import { createTestDatabase, setupTestDatabase } from '@/test/db';

@@ -1,22 +1,20 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { forbidden } from 'next/navigation';
 import { Suspense } from 'react';
 
+import { OrdersTable } from '@/components/orders/orders-table';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton, SkeletonLine, SkeletonStatCards, SkeletonTable } from '@/components/ui/skeleton';
 import { Stat } from '@/components/ui/stat';
-import { StatusBadge } from '@/components/ui/status-badge';
-import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
 import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantAccess, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { lastSixMonths } from '@/lib/billing/dashboard';
 import { formatMoney } from '@/lib/money';
 import { listOrders } from '@/lib/orders/service';
-import { tenantDb } from '@/lib/tenancy';
+import { tenantSettings } from '@/lib/settings/service';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -54,11 +52,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ tena
 async function Dashboard({ slug }: { slug: string }) {
   return orUnavailable(
     tenantPage(slug, 'dashboard.view', async (access) => {
-      const [tenant, figures, recent] = await Promise.all([
-        tenantDb().tenant.findFirstOrThrow({ select: { name: true } }),
-        lastSixMonths(),
-        listOrders({ sort: 'placed_desc' }),
-      ]);
+      const [tenant, figures, recent] = await Promise.all([tenantSettings(), lastSixMonths(), listOrders({ sort: 'placed_desc' })]);
       const money = (minor: number) => formatMoney(minor, figures.currency);
       const months = figures.months;
       const now = months.at(-1)!;
@@ -117,24 +111,7 @@ async function Dashboard({ slug }: { slug: string }) {
               {recent.items.length === 0 ? (
                 <EmptyState title="No orders yet." />
               ) : (
-                <Table>
-                  <TableBody>
-                    {recent.items.slice(0, 8).map((o) => (
-                      <TableRow key={o.id}>
-                        <TableCell>
-                          <Link href={`/t/${slug}/orders/${o.id}`} className="font-medium text-primary">
-                            #{o.number}
-                          </Link>
-                        </TableCell>
-                        <TableCell>{o.customer.name}</TableCell>
-                        <TableCell>
-                          <StatusBadge status={o.status} />
-                        </TableCell>
-                        <TableCell className="text-right tabular-nums">{formatMoney(o.total, o.currency)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
+                <OrdersTable slug={slug} orders={recent.items.slice(0, 8)} variant="compact" customer="name" />
               )}
             </Card>
           </section>

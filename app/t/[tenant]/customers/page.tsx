@@ -1,67 +1,47 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { forbidden } from 'next/navigation';
-import { Suspense } from 'react';
 
 import { EmptyState } from '@/components/ui/empty-state';
-import { LinkButton } from '@/components/ui/link-button';
+import { ListPage } from '@/components/ui/list-page';
 import { ListSearch } from '@/components/ui/list-search';
 import { NextPageLink } from '@/components/ui/next-page-link';
-import { PageHeader } from '@/components/ui/page-header';
-import { QueryProblems } from '@/components/ui/query-problems';
-import { Skeleton, SkeletonTable } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { orUnavailable } from '@/components/ui/unavailable';
-import { tenantAccess, tenantPage } from '@/lib/auth/entry';
+import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { listCustomers } from '@/lib/customers/service';
-import { field, parsePageQuery, type QueryValues, type SearchParams } from '@/lib/page-query';
+import { field, type QueryValues } from '@/lib/page-query';
+import { MAX_SEARCH } from '@/lib/pagination';
+
+import { openListPage, type ListPageProps } from '../list-page';
 
 export const metadata: Metadata = { title: 'Customers' };
 
-// Read through parsePageQuery: a malformed value is ignored (and said so), never passed on.
-const QUERY = { q: field.text(120), cursor: field.cursor(), archived: field.flag('1') };
+const QUERY = { q: field.text(MAX_SEARCH), cursor: field.cursor(), archived: field.flag('1') };
 type Search = QueryValues<typeof QUERY>;
 
-export default async function CustomersPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ tenant: string }>;
-  searchParams: Promise<SearchParams>;
-}) {
-  const { tenant: slug } = await params;
-  const { values: search, problems } = parsePageQuery(await searchParams, QUERY);
-  // Decided before anything streams: another tenant's slug must be a real 404, a missing permission a real 403.
-  const access = await tenantAccess(slug);
-  if (!can(access.role, 'customers.view')) forbidden();
-  const base = `/t/${slug}/customers`;
+export default async function CustomersPage(props: ListPageProps) {
+  const { slug, access, search, problems } = await openListPage(props, QUERY, 'customers.view');
   return (
-    <div>
-      <PageHeader
-        title="Customers"
-        description="The people and companies you sell to."
-        actions={can(access.role, 'customers.create') ? <LinkButton href={`${base}/new`}>New customer</LinkButton> : null}
-      />
-      <ListSearch
-        query={search.q}
-        archived={search.archived ? '1' : undefined}
-        placeholder="Search name, email or company"
-        label="Search customers"
-      />
-      <QueryProblems problems={problems} />
-      <Suspense
-        key={JSON.stringify(search)}
-        fallback={
-          <Skeleton label="Loading customers…" className="mt-6">
-            <SkeletonTable rows={12} cols={4} />
-          </Skeleton>
-        }
-      >
-        <CustomerList slug={slug} search={search} />
-      </Suspense>
-    </div>
+    <ListPage
+      title="Customers"
+      description="The people and companies you sell to."
+      create={can(access.role, 'customers.create') ? { href: `/t/${slug}/customers/new`, label: 'New customer' } : undefined}
+      filters={
+        <ListSearch
+          query={search.q}
+          archived={search.archived ? '1' : undefined}
+          placeholder="Search name, email or company"
+          label="Search customers"
+        />
+      }
+      problems={problems}
+      query={search}
+      loading={{ label: 'Loading customers…', columns: 4 }}
+    >
+      <CustomerList slug={slug} search={search} />
+    </ListPage>
   );
 }
 

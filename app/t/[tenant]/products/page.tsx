@@ -1,64 +1,49 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { forbidden } from 'next/navigation';
-import { Suspense } from 'react';
 
 import { EmptyState } from '@/components/ui/empty-state';
-import { LinkButton } from '@/components/ui/link-button';
+import { ListPage } from '@/components/ui/list-page';
 import { ListSearch } from '@/components/ui/list-search';
 import { NextPageLink } from '@/components/ui/next-page-link';
-import { PageHeader } from '@/components/ui/page-header';
-import { QueryProblems } from '@/components/ui/query-problems';
-import { Skeleton, SkeletonTable } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { orUnavailable } from '@/components/ui/unavailable';
-import { tenantAccess, tenantPage } from '@/lib/auth/entry';
+import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney } from '@/lib/money';
-import { field, parsePageQuery, type QueryValues, type SearchParams } from '@/lib/page-query';
+import { field, type QueryValues } from '@/lib/page-query';
+import { MAX_SEARCH } from '@/lib/pagination';
 import { listProducts } from '@/lib/products/service';
-import { tenantDb } from '@/lib/tenancy';
+import { tenantSettings } from '@/lib/settings/service';
+
+import { openListPage, type ListPageProps } from '../list-page';
 
 export const metadata: Metadata = { title: 'Products' };
 
-// Read through parsePageQuery: a malformed value is ignored (and said so), never passed on.
-const QUERY = { q: field.text(120), cursor: field.cursor(), archived: field.flag('1') };
+const QUERY = { q: field.text(MAX_SEARCH), cursor: field.cursor(), archived: field.flag('1') };
 type Search = QueryValues<typeof QUERY>;
 
-export default async function ProductsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ tenant: string }>;
-  searchParams: Promise<SearchParams>;
-}) {
-  const { tenant: slug } = await params;
-  const { values: search, problems } = parsePageQuery(await searchParams, QUERY);
-  // Decided before anything streams: another tenant's slug must be a real 404, a missing permission a real 403.
-  const access = await tenantAccess(slug);
-  if (!can(access.role, 'products.view')) forbidden();
-  const base = `/t/${slug}/products`;
+export default async function ProductsPage(props: ListPageProps) {
+  const { slug, access, search, problems } = await openListPage(props, QUERY, 'products.view');
   return (
-    <div>
-      <PageHeader
-        title="Products"
-        description="What you sell, at list price."
-        actions={can(access.role, 'products.create') ? <LinkButton href={`${base}/new`}>New product</LinkButton> : null}
-      />
-      <ListSearch query={search.q} archived={search.archived ? '1' : undefined} placeholder="Search name or SKU" label="Search products" />
-      <QueryProblems problems={problems} />
-      <Suspense
-        key={JSON.stringify(search)}
-        fallback={
-          <Skeleton label="Loading products…" className="mt-6">
-            <SkeletonTable rows={12} cols={3} />
-          </Skeleton>
-        }
-      >
-        <ProductList slug={slug} search={search} />
-      </Suspense>
-    </div>
+    <ListPage
+      title="Products"
+      description="What you sell, at list price."
+      create={can(access.role, 'products.create') ? { href: `/t/${slug}/products/new`, label: 'New product' } : undefined}
+      filters={
+        <ListSearch
+          query={search.q}
+          archived={search.archived ? '1' : undefined}
+          placeholder="Search name or SKU"
+          label="Search products"
+        />
+      }
+      problems={problems}
+      query={search}
+      loading={{ label: 'Loading products…', columns: 3 }}
+    >
+      <ProductList slug={slug} search={search} />
+    </ListPage>
   );
 }
 
@@ -66,10 +51,7 @@ export default async function ProductsPage({
 async function ProductList({ slug, search: { q, cursor, archived } }: { slug: string; search: Search }) {
   return orUnavailable(
     tenantPage(slug, 'products.view', async () => {
-      const [page, tenant] = await Promise.all([
-        listProducts({ search: q, cursor, archived: Boolean(archived) }),
-        tenantDb().tenant.findFirstOrThrow({ select: { currency: true } }),
-      ]);
+      const [page, tenant] = await Promise.all([listProducts({ search: q, cursor, archived: Boolean(archived) }), tenantSettings()]);
       const base = `/t/${slug}/products`;
       return (
         <>

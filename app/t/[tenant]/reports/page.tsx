@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { Suspense } from 'react';
+import { Suspense, type ReactNode } from 'react';
 
 import { RevenueChart } from '@/components/reports/revenue-chart';
 import { Alert } from '@/components/ui/alert';
@@ -17,17 +17,17 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
-import { rangeFromSearch } from '@/lib/billing/range';
+import { GRANULARITIES, rangeFromSearch, type Granularity } from '@/lib/billing/range';
 import { revenueReport, validateRange, type ReportRange } from '@/lib/billing/report';
 import { AppError } from '@/lib/errors';
 import { formatMoney } from '@/lib/money';
 import { field, parsePageQuery, type QueryProblem, type QueryValues, type SearchParams } from '@/lib/page-query';
-import { tenantDb } from '@/lib/tenancy';
+import { tenantSettings } from '@/lib/settings/service';
 
 export const metadata: Metadata = { title: 'Revenue report' };
 
 // Read through parsePageQuery: a malformed value is ignored (and said so), the default used instead.
-const QUERY = { from: field.day(), to: field.day(), granularity: field.oneOf(['day', 'week', 'month'] as const) };
+const QUERY = { from: field.day(), to: field.day(), granularity: field.oneOf(GRANULARITIES) };
 type Search = QueryValues<typeof QUERY>;
 
 export default async function ReportPage({
@@ -50,7 +50,7 @@ async function reportPage(slug: string, search: Search, problems: QueryProblem[]
   // one row, while the slow part, the report itself, streams in below.
   const { access, settings } = await tenantPage(slug, 'reports.view', async (access) => ({
     access,
-    settings: await tenantDb().tenant.findFirstOrThrow({ select: { currency: true, timezone: true } }),
+    settings: await tenantSettings(),
   }));
   const range = rangeFromSearch(search);
   try {
@@ -157,66 +157,51 @@ async function Report({ slug, range }: { slug: string; range: ReportRange }) {
             </CardContent>
           </Card>
           <div className="grid gap-6 lg:grid-cols-3">
-            <Card>
-              <CardHeader>
-                <CardTitle>Orders placed, by status</CardTitle>
-              </CardHeader>
-              <CardContent>
-                <Table overflow="visible">
-                  <TableBody>
-                    {report.byStatus.map((s) => (
-                      <TableRow key={s.status}>
-                        <TableCell>
-                          <StatusBadge status={s.status} />
-                        </TableCell>
-                        <TableCell className="text-right tabular-nums">{s.orders}</TableCell>
-                        <TableCell className="text-right tabular-nums">{money(s.total)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </CardContent>
-            </Card>
-            <Card>
-              <CardHeader>
-                <CardTitle>Top products (gross)</CardTitle>
-              </CardHeader>
-              <CardContent>
-                <Table overflow="visible">
-                  <TableBody>
-                    {report.byProduct.map((p) => (
-                      <TableRow key={p.productId}>
-                        <TableCell>{p.name}</TableCell>
-                        <TableCell className="text-right tabular-nums">{p.quantity}</TableCell>
-                        <TableCell className="text-right tabular-nums">{money(p.gross)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </CardContent>
-            </Card>
-            <Card>
-              <CardHeader>
-                <CardTitle>Top customers (net)</CardTitle>
-              </CardHeader>
-              <CardContent>
-                <Table overflow="visible">
-                  <TableBody>
-                    {report.topCustomers.map((c) => (
-                      <TableRow key={c.customerId}>
-                        <TableCell>{c.name}</TableCell>
-                        <TableCell className="text-right tabular-nums">{c.orders}</TableCell>
-                        <TableCell className="text-right tabular-nums">{money(c.net)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </CardContent>
-            </Card>
+            <BreakdownCard
+              title="Orders placed, by status"
+              rows={report.byStatus.map((s) => ({
+                key: s.status,
+                label: <StatusBadge status={s.status} />,
+                count: s.orders,
+                amount: money(s.total),
+              }))}
+            />
+            <BreakdownCard
+              title="Top products (gross)"
+              rows={report.byProduct.map((p) => ({ key: p.productId, label: p.name, count: p.quantity, amount: money(p.gross) }))}
+            />
+            <BreakdownCard
+              title="Top customers (net)"
+              rows={report.topCustomers.map((c) => ({ key: c.customerId, label: c.name, count: c.orders, amount: money(c.net) }))}
+            />
           </div>
         </>
       );
     }),
+  );
+}
+
+/** One of the report's breakdowns: a row per status, product or customer, with a count and an amount. */
+function BreakdownCard({ title, rows }: { title: string; rows: { key: string; label: ReactNode; count: number; amount: string }[] }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <Table overflow="visible">
+          <TableBody>
+            {rows.map((row) => (
+              <TableRow key={row.key}>
+                <TableCell>{row.label}</TableCell>
+                <TableCell className="text-right tabular-nums">{row.count}</TableCell>
+                <TableCell className="text-right tabular-nums">{row.amount}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </CardContent>
+    </Card>
   );
 }
 
@@ -241,7 +226,9 @@ function ReportSkeleton() {
   );
 }
 
-function RangeForm({ range }: { range: { from: string; to: string; granularity: string } }) {
+const GRANULARITY_LABELS: Record<Granularity, string> = { day: 'Day', week: 'Week', month: 'Month' };
+
+function RangeForm({ range }: { range: ReportRange }) {
   return (
     <form className="flex flex-wrap items-end gap-3" aria-label="Report range">
       <Label className="text-xs font-normal text-muted-foreground">
@@ -255,9 +242,11 @@ function RangeForm({ range }: { range: { from: string; to: string; granularity: 
       <Label className="text-xs font-normal text-muted-foreground">
         Group by
         <Select name="granularity" defaultValue={range.granularity} className="mt-1 w-auto">
-          <option value="day">Day</option>
-          <option value="week">Week</option>
-          <option value="month">Month</option>
+          {GRANULARITIES.map((granularity) => (
+            <option key={granularity} value={granularity}>
+              {GRANULARITY_LABELS[granularity]}
+            </option>
+          ))}
         </Select>
       </Label>
       <Button variant="outline">Show</Button>

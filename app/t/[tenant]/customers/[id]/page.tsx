@@ -1,17 +1,15 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 
 import { CustomerForm } from '@/components/customers/customer-form';
 import { ConfirmButtonForm } from '@/components/forms/confirm-button-form';
+import { OrdersTable } from '@/components/orders/orders-table';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { Table, TableBody, TableCell, TableRow } from '@/components/ui/table';
 import { orUnavailable } from '@/components/ui/unavailable';
 import { orNotFound, recordId, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { getCustomer } from '@/lib/customers/service';
-import { formatMoney } from '@/lib/money';
 import { listOrders } from '@/lib/orders/service';
 
 import { archiveCustomerAction, updateCustomerAction } from '../actions';
@@ -78,24 +76,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ tenan
                 <CardTitle>Recent orders</CardTitle>
               </CardHeader>
               <CardContent>
-                <Table>
-                  <TableBody>
-                    {orders.items.map((o) => (
-                      <TableRow key={o.id}>
-                        <TableCell>
-                          <Link href={`/t/${slug}/orders/${o.id}`} className="font-medium text-primary">
-                            #{o.number}
-                          </Link>
-                        </TableCell>
-                        <TableCell>{o.placedAt.toISOString().slice(0, 10)}</TableCell>
-                        <TableCell>
-                          <StatusBadge status={o.status} />
-                        </TableCell>
-                        <TableCell className="text-right tabular-nums">{formatMoney(o.total, o.currency)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
+                <OrdersTable slug={slug} orders={orders.items} variant="compact" placed />
               </CardContent>
             </Card>
           ) : null}

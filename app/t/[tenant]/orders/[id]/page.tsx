@@ -13,6 +13,7 @@ import { orNotFound, recordId, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney, toDecimalString } from '@/lib/money';
 import { getOrder } from '@/lib/orders/service';
+import { isEditable, isRefundable } from '@/lib/orders/status';
 
 import { cancelOrderAction, payOrderAction, refundOrderAction } from '../actions';
 
@@ -25,8 +26,8 @@ export default async function OrderPage({ params }: { params: Promise<{ tenant: 
     tenantPage(slug, 'orders.view', async (access) => {
       const order = await orNotFound(() => getOrder(id));
       const money = (minor: number) => formatMoney(minor, order.currency);
-      const unpaid = order.status === 'pending' || order.status === 'draft';
-      const refundable = (order.status === 'paid' || order.status === 'partially_refunded') && order.refundable > 0;
+      const editable = isEditable(order.status);
+      const refundable = isRefundable(order.status) && order.refundable > 0;
       return (
         <div className="max-w-4xl space-y-6">
           <PageHeader
@@ -41,12 +42,12 @@ export default async function OrderPage({ params }: { params: Promise<{ tenant: 
             }
             actions={
               <>
-                {unpaid && can(access.role, 'orders.update') ? (
+                {editable && can(access.role, 'orders.update') ? (
                   <LinkButton href={`/t/${slug}/orders/${id}/edit`} variant="outline">
                     Edit
                   </LinkButton>
                 ) : null}
-                {unpaid && can(access.role, 'orders.pay') ? (
+                {editable && can(access.role, 'orders.pay') ? (
                   <ConfirmButtonForm
                     action={payOrderAction.bind(null, slug)}
                     fields={{ id }}
@@ -55,7 +56,7 @@ export default async function OrderPage({ params }: { params: Promise<{ tenant: 
                     variant="outline"
                   />
                 ) : null}
-                {unpaid && can(access.role, 'orders.cancel') ? (
+                {editable && can(access.role, 'orders.cancel') ? (
                   <ConfirmButtonForm
                     action={cancelOrderAction.bind(null, slug)}
                     fields={{ id }}

@@ -8,7 +8,7 @@ import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
 import { customerOptions } from '@/lib/customers/service';
 import { productOptions } from '@/lib/products/service';
-import { tenantDb } from '@/lib/tenancy';
+import { tenantSettings } from '@/lib/settings/service';
 
 import { createOrderAction } from '../actions';
 
@@ -18,11 +18,7 @@ export default async function NewOrderPage({ params }: { params: Promise<{ tenan
   const { tenant: slug } = await params;
   return orUnavailable(
     tenantPage(slug, 'orders.create', async () => {
-      const [customers, products, tenant] = await Promise.all([
-        customerOptions(),
-        productOptions(),
-        tenantDb().tenant.findFirstOrThrow({ select: { currency: true } }),
-      ]);
+      const [customers, products, tenant] = await Promise.all([customerOptions(), productOptions(), tenantSettings()]);
       return (
         <div className="max-w-3xl">
           <PageHeader title="New order" />

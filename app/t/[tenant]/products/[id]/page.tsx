@@ -10,7 +10,7 @@ import { orNotFound, recordId, tenantPage } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney } from '@/lib/money';
 import { getProduct } from '@/lib/products/service';
-import { tenantDb } from '@/lib/tenancy';
+import { tenantSettings } from '@/lib/settings/service';
 
 import { archiveProductAction, updateProductAction } from '../actions';
 
@@ -21,10 +21,7 @@ export default async function ProductPage({ params }: { params: Promise<{ tenant
   const id = recordId(rawId);
   return orUnavailable(
     tenantPage(slug, 'products.view', async (access) => {
-      const [product, tenant] = await Promise.all([
-        orNotFound(() => getProduct(id)),
-        tenantDb().tenant.findFirstOrThrow({ select: { currency: true } }),
-      ]);
+      const [product, tenant] = await Promise.all([orNotFound(() => getProduct(id)), tenantSettings()]);
       return (
         <div className="max-w-3xl space-y-6">
           <PageHeader

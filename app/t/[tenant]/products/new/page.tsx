@@ -5,7 +5,7 @@ import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage } from '@/lib/auth/entry';
-import { tenantDb } from '@/lib/tenancy';
+import { tenantSettings } from '@/lib/settings/service';
 
 import { createProductAction } from '../actions';
 
@@ -15,7 +15,7 @@ export default async function NewProductPage({ params }: { params: Promise<{ ten
   const { tenant: slug } = await params;
   return orUnavailable(
     tenantPage(slug, 'products.create', async () => {
-      const { currency } = await tenantDb().tenant.findFirstOrThrow({ select: { currency: true } });
+      const { currency } = await tenantSettings();
       return (
         <div className="max-w-3xl">
           <PageHeader title="New product" />

@@ -8,6 +8,7 @@ import { orUnavailable } from '@/components/ui/unavailable';
 import { orNotFound, recordId, tenantPage } from '@/lib/auth/entry';
 import { customerOptions } from '@/lib/customers/service';
 import { getOrder } from '@/lib/orders/service';
+import { isEditable, orderStatusLabel } from '@/lib/orders/status';
 import { productOptions } from '@/lib/products/service';
 
 import { updateOrderAction } from '../../actions';
@@ -20,13 +21,12 @@ export default async function EditOrderPage({ params }: { params: Promise<{ tena
   return orUnavailable(
     tenantPage(slug, 'orders.update', async () => {
       const [order, customers, products] = await Promise.all([orNotFound(() => getOrder(id)), customerOptions(), productOptions()]);
-      const editable = order.status === 'pending' || order.status === 'draft';
       return (
         <div className="max-w-3xl">
           <PageHeader title={`Edit order #${order.number}`} />
           <Card className="mt-6">
             <CardContent>
-              {editable ? (
+              {isEditable(order.status) ? (
                 <OrderForm
                   action={updateOrderAction.bind(null, slug)}
                   customers={customers.map((c) => ({ id: c.id, label: `${c.name} (${c.email})` }))}
@@ -42,7 +42,7 @@ export default async function EditOrderPage({ params }: { params: Promise<{ tena
                   submitLabel="Save order"
                 />
               ) : (
-                <EmptyState title={`This order is ${order.status.replace('_', ' ')} and can no longer be edited.`} />
+                <EmptyState title={`This order is ${orderStatusLabel(order.status)} and can no longer be edited.`} />
               )}
             </CardContent>
           </Card>
