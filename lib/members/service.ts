@@ -39,6 +39,17 @@ async function lockedOwnerCount(): Promise<number> {
   return owners.length;
 }
 
+/**
+ * The member a role change or removal is about, with the owner count locked first (so two
+ * concurrent changes cannot both leave the workspace without an owner); 404 if not a member.
+ */
+async function targetMember(tx: Tx, userId: string) {
+  const ownerCount = await lockedOwnerCount();
+  const target = await tx.membership.findFirst({ where: { userId } });
+  if (!target) throw new AppError('not_found', 'No such member.');
+  return { target, ownerCount };
+}
+
 export async function inviteMember(input: { email: string; role: MembershipRole }): Promise<{ email: string }> {
   const actor = currentTenant();
   if (input.role === 'owner' && actor.role !== 'owner') {
@@ -117,9 +128,7 @@ export async function revokeInvitation(invitationId: string): Promise<void> {
 export async function changeRole(input: { userId: string; role: MembershipRole }): Promise<void> {
   const actor = currentTenant();
   await tenantDb().$transaction(async (tx) => {
-    const ownerCount = await lockedOwnerCount();
-    const target = await tx.membership.findFirst({ where: { userId: input.userId } });
-    if (!target) throw new AppError('not_found', 'No such member.');
+    const { target, ownerCount } = await targetMember(tx, input.userId);
     const refusal = roleChangeRefusal({
       actorRole: actor.role!,
       actorIsTarget: target.userId === actor.actorId,
@@ -143,9 +152,7 @@ export async function changeRole(input: { userId: string; role: MembershipRole }
 export async function removeMember(input: { userId: string }): Promise<void> {
   const actor = currentTenant();
   await tenantDb().$transaction(async (tx) => {
-    const ownerCount = await lockedOwnerCount();
-    const target = await tx.membership.findFirst({ where: { userId: input.userId } });
-    if (!target) throw new AppError('not_found', 'No such member.');
+    const { target, ownerCount } = await targetMember(tx, input.userId);
     const leaving = target.userId === actor.actorId;
     const refusal = removalRefusal({ actorRole: actor.role!, actorIsTarget: leaving, targetRole: target.role, ownerCount });
     if (refusal) throw new AppError('forbidden', refusal);

@@ -159,13 +159,19 @@ export function tautology(expression: string): string | null {
   return null;
 }
 
-/** The innermost (SELECT …) around `position`, if that subquery reads no table (runs once, as an InitPlan). */
-function insideScalarSelect(masked: string, position: number): boolean {
+/** Where the parentheses still open at `position` start, outermost first. */
+function openParensBefore(masked: string, position: number): number[] {
   const open: number[] = [];
   for (let i = 0; i < position; i++) {
     if (masked[i] === '(') open.push(i);
     else if (masked[i] === ')') open.pop();
   }
+  return open;
+}
+
+/** The innermost (SELECT …) around `position`, if that subquery reads no table (runs once, as an InitPlan). */
+function insideScalarSelect(masked: string, position: number): boolean {
+  const open = openParensBefore(masked, position);
   for (let k = open.length - 1; k >= 0; k--) {
     const start = open[k]!;
     const inner = masked.slice(start + 1, matchingParen(masked, start));
@@ -211,12 +217,7 @@ export function unwrappedCalls(expression: string, qualifiedName: string): numbe
 
 /** The innermost parenthesised group around `position`, or the whole text. */
 function enclosingGroup(text: string, masked: string, position: number): string {
-  const open: number[] = [];
-  for (let i = 0; i < position; i++) {
-    if (masked[i] === '(') open.push(i);
-    else if (masked[i] === ')') open.pop();
-  }
-  const start = open.at(-1);
+  const start = openParensBefore(masked, position).at(-1);
   return start === undefined ? text : text.slice(start, matchingParen(masked, start) + 1);
 }
 
