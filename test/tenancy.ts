@@ -30,7 +30,19 @@ export function tenantClients(
     db: () => tenantDbFrom(factory),
     close: async () => {
       factory.close();
+      // pool.end() resolves once every connection has been told to end, not once it has: wait for
+      // each to go, so that dropping the test database next cannot catch one mid-goodbye (the
+      // server's 57P01 on a connection nobody listens to any more is an uncaught error).
+      const open = pool.totalCount;
+      let removed = 0;
+      const gone = new Promise<void>((resolve) => {
+        if (open === 0) resolve();
+        pool.on('remove', () => {
+          if (++removed >= open) resolve();
+        });
+      });
       await pool.end();
+      await gone;
     },
   };
 }
