@@ -33,6 +33,7 @@ const OUTSIDE_APP = ['scripts/**', 'tools/**', 'test/**', 'e2e/**', '**/*.test.t
 //     components must not pull in a barrel that reaches the database).
 //  c. Infrastructure imports no domain and no entry point: what it needs from them, the caller
 //     passes in (the rate limiter gets the plan's limits, not the plan).
+//  d. The helpers at lib/*.ts import no layer at all (lib/startup-checks.ts, the composition root, aside).
 // Tests are exempt: they set up across layers. The rules use @typescript-eslint/no-restricted-imports
 // (its allowTypeImports lets types through): a second no-restricted-imports block for the same
 // files would replace the kit preset's instead of adding to it.
@@ -171,6 +172,30 @@ export default defineConfig([
             {
               regex: inLib(`(?:${ENTRY_POINT_FOLDERS.join('|')})`),
               message: 'Infrastructure imports no entry point (lib/api, lib/auth, lib/actions): they call it, not the reverse.',
+            },
+            UPWARD,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // d. The helpers at lib/*.ts serve every layer, so they import none: no domain, entry point or
+    //    infrastructure (types from the generated client are fine). lib/startup-checks.ts is the
+    //    process's composition root (instrumentation.ts loads it) and checks every layer's settings.
+    name: 'bulkhead/layers/helpers',
+    files: ['lib/*.ts'],
+    ignores: [...TESTS, 'lib/startup-checks.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^(?:@/lib/|\./)(?:${[...DOMAINS, ...ENTRY_POINT_FOLDERS, ...INFRASTRUCTURE].join('|')})(?:/|$)`,
+              allowTypeImports: true,
+              message:
+                'The helpers at lib/*.ts serve every layer and import none of them: move what you need into a helper (as lib/calendar.ts was), or the code into the layer.',
             },
             UPWARD,
           ],

@@ -178,4 +178,21 @@ describe('layer rules', () => {
     expect(await lint('lib/rate-limit/example.ts', "import { env } from '../env';\nexport default env;\n")).toEqual([]);
     expect(await lint('lib/http/example.ts', "import { AppError } from '../errors';\nexport default AppError;\n")).toEqual([]);
   });
+
+  it('the helpers at lib/*.ts import no layer', async () => {
+    for (const code of [
+      "import { isCalendarDay } from './billing/range';\nexport default isCalendarDay;\n",
+      "import { currentUser } from '@/lib/auth/session';\nexport default currentUser;\n",
+      "import { tenantDb } from './tenancy';\nexport default tenantDb;\n",
+    ]) {
+      expect(layer(await lint('lib/page-query.ts', code), 'serve every layer'), code).toBe(true);
+    }
+    expect(await lint('lib/page-query.ts', "import { isCalendarDay } from './calendar';\nexport default isCalendarDay;\n")).toEqual([]);
+    expect(
+      await lint(
+        'lib/pagination.ts',
+        "import type { Prisma } from './db/generated/client';\nexport type Where = Prisma.OrderWhereInput;\n",
+      ),
+    ).toEqual([]);
+  });
 });

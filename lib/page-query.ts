@@ -1,4 +1,4 @@
-import { isCalendarDay } from './billing/range';
+import { isCalendarDay } from './calendar';
 
 // The query string of a page (its filters, its page cursor) is whatever the address bar says: a
 // month 13, a repeated parameter (which Next.js hands over as an array), a NUL byte, ten thousand

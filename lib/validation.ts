@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { isCalendarDay } from './billing/range';
+import { isCalendarDay } from './calendar';
 import { MAX_MONEY_MINOR, parseMoney } from './money';
 
 // Reusable fields with messages a person can act on. Validation is layered: the fields live here,

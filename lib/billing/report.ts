@@ -1,9 +1,10 @@
+import { isCalendarDay } from '../calendar';
 import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
 import type { OrderStatus } from '../orders/status';
 import { reportingTimeZone, tenantSettings } from '../settings';
 import { tenantDb } from '../tenancy';
-import { isCalendarDay, type Granularity } from './range';
+import type { Granularity } from './range';
 
 // The billing report — the kind of query behind the classic leak (a revenue report filtered by
 // date but not by tenant). It is raw SQL (time-zone
