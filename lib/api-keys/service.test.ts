@@ -85,6 +85,7 @@ describe('createApiKey', () => {
       plan: 'free',
       tenantStatus: 'active',
       creatorRole: 'owner',
+      placement: { tier: 'shared', region: 'eu-west' },
     });
 
     const [event] = await auditRows(t.id, 'api_key.');

@@ -11,8 +11,36 @@ import type { MembershipRole } from './context';
 // through a tenant context. Pages and components never import it (lint): they ask lib/account or
 // lib/auth.
 
+/**
+ * Where a tenant's data lives (prisma/migrations/*_tenant_placements): in the shared tables, in a
+ * schema of its own in this database, or in a database of its own on a server that configuration
+ * names. Resolved in the same round trip as the membership or the API key.
+ */
+export type Placement =
+  | { tier: 'shared'; region: string }
+  | { tier: 'schema'; schemaName: string; region: string }
+  | { tier: 'database'; databaseTarget: string; databaseName: string; region: string };
+
+interface PlacementColumns {
+  tier: Placement['tier'];
+  schema_name: string | null;
+  database_target: string | null;
+  database_name: string | null;
+  region: string;
+}
+const PLACEMENT_COLUMNS = ['tier', 'schema_name', 'database_target', 'database_name', 'region'] as const;
+
+/** A placement row as the type it is; the table's check constraint guarantees the tier's fields. */
+function placementOf(row: PlacementColumns): Placement {
+  if (row.tier === 'schema') return { tier: 'schema', schemaName: row.schema_name!, region: row.region };
+  if (row.tier === 'database')
+    return { tier: 'database', databaseTarget: row.database_target!, databaseName: row.database_name!, region: row.region };
+  return { tier: 'shared', region: row.region };
+}
+
 export interface ResolvedMembership {
   tenantId: string;
+  placement: Placement;
   role: MembershipRole;
   plan: 'free' | 'pro' | 'enterprise';
   status: 'active' | 'suspended' | 'offboarding';
@@ -54,17 +82,24 @@ async function scalar<T extends Record<string, unknown>>(fn: string, args: unkno
 
 /** The tenant a URL slug names, if this user is a member of it. Nothing otherwise (→ 404). */
 export async function resolveMembership(slug: string, userId: string): Promise<ResolvedMembership | undefined> {
-  const [row] = await definer.rows<{
-    tenant_id: string;
-    role: MembershipRole;
-    plan: ResolvedMembership['plan'];
-    status: ResolvedMembership['status'];
-    require_two_factor: boolean;
-    user_two_factor: boolean;
-  }>('resolve_membership', [slug, userId], ['tenant_id', 'role', 'plan', 'status', 'require_two_factor', 'user_two_factor']);
+  const [row] = await definer.rows<
+    PlacementColumns & {
+      tenant_id: string;
+      role: MembershipRole;
+      plan: ResolvedMembership['plan'];
+      status: ResolvedMembership['status'];
+      require_two_factor: boolean;
+      user_two_factor: boolean;
+    }
+  >(
+    'resolve_membership',
+    [slug, userId],
+    ['tenant_id', 'role', 'plan', 'status', 'require_two_factor', 'user_two_factor', ...PLACEMENT_COLUMNS],
+  );
   return (
     row && {
       tenantId: row.tenant_id,
+      placement: placementOf(row),
       role: row.role,
       plan: row.plan,
       status: row.status,
@@ -339,6 +374,7 @@ export async function userForOAuth(
 export interface ApiKeyRecord {
   keyId: string;
   tenantId: string;
+  placement: Placement;
   name: string;
   scope: 'read' | 'read_write';
   plan: 'free' | 'pro' | 'enterprise';
@@ -349,19 +385,22 @@ export interface ApiKeyRecord {
 
 /** The unrevoked API key with this sha256, and its tenant. Nothing for an unknown or revoked key. */
 export async function apiKeyForHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
-  const [row] = await definer.rows<{
-    key_id: string;
-    tenant_id: string;
-    name: string;
-    scope: ApiKeyRecord['scope'];
-    plan: ApiKeyRecord['plan'];
-    tenant_status: ApiKeyRecord['tenantStatus'];
-    creator_role: MembershipRole | null;
-  }>('api_key_for_hash', [keyHash], ['key_id', 'tenant_id', 'name', 'scope', 'plan', 'tenant_status', 'creator_role']);
+  const [row] = await definer.rows<
+    PlacementColumns & {
+      key_id: string;
+      tenant_id: string;
+      name: string;
+      scope: ApiKeyRecord['scope'];
+      plan: ApiKeyRecord['plan'];
+      tenant_status: ApiKeyRecord['tenantStatus'];
+      creator_role: MembershipRole | null;
+    }
+  >('api_key_for_hash', [keyHash], ['key_id', 'tenant_id', 'name', 'scope', 'plan', 'tenant_status', 'creator_role', ...PLACEMENT_COLUMNS]);
   return (
     row && {
       keyId: row.key_id,
       tenantId: row.tenant_id,
+      placement: placementOf(row),
       name: row.name,
       scope: row.scope,
       plan: row.plan,

@@ -40,6 +40,14 @@ const definerPolicies: [policy: string, table: string, checks: [number, string][
     ],
   ],
   [
+    'tenant_placements_definer',
+    'tenant_placements',
+    [
+      [15, 'policy-always-true'],
+      [16, 'write-check-always-true'],
+    ],
+  ],
+  [
     'account_tokens_definer',
     'account_tokens',
     [
@@ -195,6 +203,13 @@ export const BULKHEAD_ALLOWLIST: Allowlist = {
         'Password-reset and email-change tokens belong to a person, not a tenant. Forced RLS with a ' +
         'policy for the definer role only; the runtime role holds no privilege and reaches them solely ' +
         'through the account-token definer functions.',
+    },
+    {
+      table: 'public.tenant_placements',
+      reason:
+        "Where each tenant's data lives (tier, schema, a configured database target): control-plane data, one " +
+        'row per tenant, read before the tenant is entered. Forced RLS with a policy for the definer role only; ' +
+        'the runtime role holds no privilege and learns a placement solely from resolve_membership and api_key_for_hash.',
     },
     {
       table: 'public.user_two_factor',
