@@ -1,7 +1,12 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { DEFAULT_MIGRATIONS_DIR, migrate } from '@bulkhead/tenancy/admin';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { pointAppAt } from '@/test/app-env';
-import { setupTestDatabase } from '@/test/db';
+import { createTestDatabase, setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
 
 import { createTenant, resolveMembership, signUpPending } from './definer-functions';
@@ -87,5 +92,27 @@ describe('tenant placements', () => {
         /permission denied|row-level security/,
       );
     });
+  });
+
+  it('an existing database upgrades with its tenants placed shared (npm run db:migrate)', async () => {
+    const db = await createTestDatabase({ empty: true });
+    const before = mkdtempSync(path.join(tmpdir(), 'bulkhead-migrations-'));
+    try {
+      // Every migration before placements existed, then a tenant, then the rest.
+      for (const name of readdirSync(DEFAULT_MIGRATIONS_DIR)) {
+        if (name < '20261203000400') cpSync(path.join(DEFAULT_MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
+      }
+      await migrate({ connectionString: db.urls.migration, migrationsDir: before });
+      const old = await seedTenant(db.urls.ops, 'old-timer');
+      await migrate({ connectionString: db.urls.migration });
+      const placed = await withClient(
+        db.urls.ops,
+        async (c) => (await c.query('SELECT tenant_id, tier::text FROM tenant_placements')).rows,
+      );
+      expect(placed).toEqual([{ tenant_id: old.id, tier: 'shared' }]);
+    } finally {
+      rmSync(before, { recursive: true, force: true });
+      await db.drop();
+    }
   });
 });
