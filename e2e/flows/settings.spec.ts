@@ -5,6 +5,8 @@ import { expectWorkspace, signUpOwner, unique } from '../support/auth';
 test('an owner renames the workspace and moves it to a new address', async ({ page }) => {
   const owner = await signUpOwner(page);
   await page.goto(`/t/${owner.slug}/settings`);
+  // A new workspace starts in the shared tier (docs/tiers.md), in the default region.
+  await expect(page.getByTestId('placement')).toHaveText('data in the shared tables, region eu-west');
   const form = page.getByRole('form', { name: 'Workspace settings' });
   await form.getByLabel('Workspace address').fill('Not A Slug!');
   await form.getByRole('button', { name: 'Save settings' }).click();

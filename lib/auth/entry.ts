@@ -11,7 +11,7 @@ import { AppError, fieldErrorsOf, withUnavailableDigest } from '../errors';
 import { problem, problemFrom } from '../http/problem';
 import { rateLimiter, rateLimitMessage } from '../rate-limit';
 import { runInTenant, type MembershipRole, type TenantContext } from '../tenancy';
-import { resolveMembership } from '../tenancy/definer-functions';
+import { resolveMembership, type Placement } from '../tenancy/definer-functions';
 import { can, forbiddenMessage, type Permission } from './permissions';
 import { currentUser, requireUser, type SignedInUser } from './session';
 
@@ -35,6 +35,8 @@ export interface TenantAccess {
   requireTwoFactor: boolean;
   /** The signed-in user has two-factor sign-in on. */
   userTwoFactor: boolean;
+  /** Where the workspace's data lives (docs/tiers.md); resolved with the membership. */
+  placement: Placement;
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
@@ -61,6 +63,7 @@ async function membership(slug: string, user: SignedInUser): Promise<TenantAcces
     user,
     requireTwoFactor: found.requireTwoFactor,
     userTwoFactor: found.userTwoFactor,
+    placement: found.placement,
   };
 }
 
@@ -118,6 +121,7 @@ export async function tenantPage<T>(slug: string, permission: Permission, render
 }
 
 export type { ActionResult } from '../actions/client';
+export type { Placement } from '../tenancy/definer-functions';
 export { failure } from '../actions/client';
 
 /**

@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { orUnavailable } from '@/components/ui/unavailable';
-import { tenantPage } from '@/lib/auth/entry';
+import { tenantPage, type Placement } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
 import { tenantSettings, twoFactorRule } from '@/lib/settings/service';
 import { timeZoneChoices } from '@/lib/settings/time-zones';
@@ -13,6 +13,13 @@ import { SettingsForm } from './settings-form';
 import { TwoFactorRuleForm } from './two-factor-rule-form';
 
 export const metadata: Metadata = { title: 'Settings' };
+
+/** Where the workspace's data lives, as its members read it (docs/tiers.md). */
+const PLACEMENT_LABELS: Record<Placement['tier'], string> = {
+  shared: 'the shared tables',
+  schema: 'a schema of its own',
+  database: 'a database of its own',
+};
 
 export default async function SettingsPage({
   params,
@@ -33,8 +40,11 @@ export default async function SettingsPage({
             title="Settings"
             description={
               <>
-                Plan <span className="font-medium capitalize">{settings.plan}</span> · region {settings.region} · amounts in{' '}
-                {settings.currency}
+                Plan <span className="font-medium capitalize">{settings.plan}</span> ·{' '}
+                <span data-testid="placement">
+                  data in {PLACEMENT_LABELS[access.placement.tier]}, region {access.placement.region}
+                </span>{' '}
+                · amounts in {settings.currency}
               </>
             }
           />
