@@ -16,11 +16,19 @@ export const DEMO_ACCOUNTS = [
       { tenant: 'globex', role: 'admin' },
     ],
   },
+  { email: 'ivy@initech.test', name: 'Ivy Ito', memberships: [{ tenant: 'initech', role: 'owner' }] },
+  { email: 'hal@hooli.test', name: 'Hal Hughes', memberships: [{ tenant: 'hooli', role: 'owner' }] },
 ] as const;
 
+/**
+ * The demo workspaces, one or more per isolation tier (docs/tiers.md): Acme and Globex in the
+ * shared tables, Initech in a schema of its own, Hooli in a database of its own.
+ */
 export const DEMO_TENANTS = [
-  { slug: 'acme', name: 'Acme Corp', currency: 'USD', timezone: 'America/New_York', plan: 'pro' },
-  { slug: 'globex', name: 'Globex', currency: 'EUR', timezone: 'Europe/Berlin', plan: 'enterprise' },
+  { slug: 'acme', name: 'Acme Corp', currency: 'USD', timezone: 'America/New_York', plan: 'pro', tier: 'shared', region: 'eu-west' },
+  { slug: 'globex', name: 'Globex', currency: 'EUR', timezone: 'Europe/Berlin', plan: 'enterprise', tier: 'shared', region: 'eu-west' },
+  { slug: 'initech', name: 'Initech', currency: 'USD', timezone: 'America/Chicago', plan: 'pro', tier: 'schema', region: 'eu-west' },
+  { slug: 'hooli', name: 'Hooli', currency: 'GBP', timezone: 'Europe/London', plan: 'enterprise', tier: 'database', region: 'eu-central' },
 ] as const;
 
 /**
@@ -42,6 +50,20 @@ export const DEMO_API_KEYS = [
     name: 'Demo key (README examples)',
     scope: 'read_write',
     key: 'bk_demo_globex_read_write_0123456789abcdef',
+  },
+  {
+    tenant: 'initech',
+    createdBy: 'ivy@initech.test',
+    name: 'Demo key (README examples)',
+    scope: 'read_write',
+    key: 'bk_demo_initech_read_write_0123456789abcdef',
+  },
+  {
+    tenant: 'hooli',
+    createdBy: 'hal@hooli.test',
+    name: 'Demo key (README examples)',
+    scope: 'read_write',
+    key: 'bk_demo_hooli_read_write_0123456789abcdef',
   },
   {
     tenant: 'acme',

@@ -50,6 +50,26 @@ const trustProxyHops = z.coerce
   .max(10, 'must be a whole number from 0 to 10')
   .default(0);
 
+/** "eu1=postgres://host:5432,us1=postgres://…": target names (as in tenant_placements) to servers. */
+const databaseTargets = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const targets: Record<string, string> = {};
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const match = /^([a-z][a-z0-9_-]{0,39})\s*=\s*(postgres(?:ql)?:\/\/\S+)$/.exec(part);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not name=postgres://host:port (names: a-z, 0-9, _ and -)` });
+        return z.NEVER;
+      }
+      targets[match[1]!] = match[2]!;
+    }
+    return targets;
+  });
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -75,6 +95,14 @@ const schema = z
      * 0 turns pacing off.
      */
     API_REFUSAL_HOLD_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    /**
+     * The servers of the `database` tier, by the name a placement row gives ("eu1=postgres://db-eu1:5432,…"):
+     * host, port and parameters only — the app signs in with DATABASE_URL's role and password, and
+     * any credentials here are dropped. `local`, DATABASE_URL's own server, is always there.
+     */
+    TENANT_DATABASE_TARGETS: databaseTargets,
+    /** Open connections across every dedicated database's pool, at most. */
+    TENANT_DATABASE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(200).default(8),
     /** Proxies in front of the app whose X-Forwarded-For entries are believed (scripts/serve.ts). */
     TRUST_PROXY_HOPS: trustProxyHops,
     /** Rate-limit counters in Redis instead of PostgreSQL (optional; redis:// or rediss://). */

@@ -31,24 +31,35 @@ const port = process.env.PORT ?? '3100';
 const log = (line: string) => console.log(`[e2e-server] ${line}`);
 
 async function main() {
-  const server = await acquireServer();
+  // Two servers: the control plane with the shared and schema tenants, and a second one for the
+  // dedicated database of the demo's `database` tenant (docs/tiers.md).
+  const [server, second] = await Promise.all([acquireServer(), acquireServer('BOOTSTRAP_DEDICATED_DATABASE_URL')]);
   const rolePrefix = `bulkhead_e${randomBytes(3).toString('hex')}`;
   const database = `${rolePrefix}_db`;
+  const dedicatedDatabase = `${rolePrefix}_t_hooli`;
   const handoff = opsUrlFile(port);
   const appHandoff = appUrlFile(port);
   const mail = mailFile(port);
   const cleanup = async () => {
     for (const file of [handoff, appHandoff, mail]) rmSync(file, { force: true });
     await dropDatabase(server.bootstrapUrl, database).catch(() => {});
+    await dropDatabase(second.bootstrapUrl, dedicatedDatabase).catch(() => {});
     await dropRoles(server.bootstrapUrl, rolePrefix).catch(() => {});
+    if (second.bootstrapUrl !== server.bootstrapUrl) await dropRoles(second.bootstrapUrl, rolePrefix).catch(() => {});
     await server.release();
+    await second.release();
   };
 
   let urls;
   try {
     const db = await provisionDatabase({ bootstrapUrl: server.bootstrapUrl, database, rolePrefix });
     await migrate({ connectionString: db.urls.migration });
-    await seedDemo(db.urls.ops);
+    await seedDemo(db.urls.ops, log, {
+      migrationUrl: db.urls.migration,
+      target: { name: 'second', bootstrapUrl: second.bootstrapUrl },
+      controlDatabase: database.replace(/_db$/, ''),
+      rolePrefix,
+    });
     mkdirSync(path.dirname(handoff), { recursive: true });
     writeFileSync(handoff, db.urls.ops, { mode: 0o600 });
     writeFileSync(appHandoff, db.urls.app, { mode: 0o600 });
@@ -69,6 +80,8 @@ async function main() {
     NODE_ENV: 'production',
     APP_URL: `http://127.0.0.1:${port}`,
     AUTH_SECRET: randomBytes(33).toString('base64'),
+    // The second server by host and port only: the app signs in with its own runtime role.
+    TENANT_DATABASE_TARGETS: `second=${serverOnly(second.bootstrapUrl)}`,
   };
   delete appEnv.BULKHEAD_DEV_OUTBOX; // refused in production (lib/startup-checks.ts)
   // "Continue with GitHub" against a local stub provider (there is no internet here): the app sees
@@ -105,3 +118,12 @@ main().catch((error: unknown) => {
   console.error(`[e2e-server] ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
+
+/** A server URL without credentials or database: what TENANT_DATABASE_TARGETS holds. */
+function serverOnly(url: string): string {
+  const server = new URL(url);
+  server.username = '';
+  server.password = '';
+  server.pathname = '/';
+  return server.toString();
+}

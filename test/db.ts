@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { dropDatabase, provisionDatabase, type ProvisionedDatabase } from '@bulkhead/tenancy/admin';
+import { dropDatabase, provisionDatabase, urlFor, type ProvisionedDatabase } from '@bulkhead/tenancy/admin';
 import { afterAll, beforeAll, inject } from 'vitest';
 
 /** A fresh copy of the migrated template database, for one test file. */
@@ -32,4 +32,19 @@ export function setupTestDatabase(options: { empty?: boolean } = {}) {
     await drop?.();
   });
   return handle;
+}
+
+/** The second server of the tests, as a database target (docs/tiers.md), and how the app reaches its databases. */
+export function dedicatedServer() {
+  const { rolePrefix, dedicated } = inject('testDatabaseServer');
+  return {
+    target: { name: 'second', bootstrapUrl: dedicated.bootstrapUrl },
+    rolePrefix,
+    template: dedicated.template,
+    /** A fresh database name under the run's prefix (dropped with the run). */
+    newName: () => `${rolePrefix}_d${randomBytes(4).toString('hex')}`,
+    /** The runtime role's URL of a database on the second server. */
+    appUrl: (database: string) => urlFor(dedicated.bootstrapUrl, database, `${rolePrefix}_app`, 'bulkhead-local'),
+    opsUrl: (database: string) => urlFor(dedicated.bootstrapUrl, database, `${rolePrefix}_ops`, 'bulkhead-local'),
+  };
 }

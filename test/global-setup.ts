@@ -14,6 +14,11 @@ export interface TestDatabaseServer {
   bootstrapUrl: string;
   rolePrefix: string;
   template: string;
+  /**
+   * A second server, for the dedicated databases of the `database` tier (docs/tiers.md): an
+   * embedded PostgreSQL, or BOOTSTRAP_DEDICATED_DATABASE_URL. Same role prefix; its own template.
+   */
+  dedicated: { bootstrapUrl: string; template: string };
 }
 
 declare module 'vitest' {
@@ -23,27 +28,40 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const server = await acquireServer();
   const rolePrefix = `bulkhead_t${randomBytes(3).toString('hex')}`;
   const template = `${rolePrefix}_template`;
+  const [server, second] = await Promise.all([acquireServer(), acquireServer('BOOTSTRAP_DEDICATED_DATABASE_URL')]);
+  const release = async () => {
+    for (const each of [server, second]) {
+      const client = new pg.Client({ connectionString: each.bootstrapUrl });
+      await client.connect();
+      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+        `${rolePrefix}\\_%`,
+      ]);
+      await client.end();
+      for (const { datname } of rows) await dropDatabase(each.bootstrapUrl, datname);
+      await dropRoles(each.bootstrapUrl, rolePrefix);
+      await each.release();
+    }
+  };
   try {
-    const created = await provisionDatabase({ bootstrapUrl: server.bootstrapUrl, database: template, rolePrefix });
-    await migrate({ connectionString: created.urls.migration });
+    // One migrated template per server; on a single server given twice, one template serves both.
+    const sameServer = server.bootstrapUrl === second.bootstrapUrl;
+    await Promise.all(
+      (sameServer ? [server] : [server, second]).map(async (each) => {
+        const created = await provisionDatabase({ bootstrapUrl: each.bootstrapUrl, database: template, rolePrefix });
+        await migrate({ connectionString: created.urls.migration });
+      }),
+    );
   } catch (error) {
-    await server.release();
+    await release().catch(() => {});
     throw error;
   }
-  project.provide('testDatabaseServer', { bootstrapUrl: server.bootstrapUrl, rolePrefix, template });
-
-  return async () => {
-    const client = new pg.Client({ connectionString: server.bootstrapUrl });
-    await client.connect();
-    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
-      `${rolePrefix}\\_%`,
-    ]);
-    await client.end();
-    for (const { datname } of rows) await dropDatabase(server.bootstrapUrl, datname);
-    await dropRoles(server.bootstrapUrl, rolePrefix);
-    await server.release();
-  };
+  project.provide('testDatabaseServer', {
+    bootstrapUrl: server.bootstrapUrl,
+    rolePrefix,
+    template,
+    dedicated: { bootstrapUrl: second.bootstrapUrl, template },
+  });
+  return release;
 }

@@ -27,7 +27,18 @@ export function tenantClients(
         work(tenantDbFrom(factory)),
       );
     },
+    /** Runs `work` as a user of `tenantId` with the control-plane client (members, keys, the tenant row). */
+    asControl<T>(
+      tenantId: string,
+      work: (db: ReturnType<typeof tenantDbFrom>) => Promise<T>,
+      context: Partial<TenantContext> = {},
+    ): Promise<T> {
+      return runInTenant({ tenantId, actorType: 'user', actorId: undefined, requestId: 'test', ...context }, () =>
+        work(tenantDbFrom(factory, 'control')),
+      );
+    },
     db: () => tenantDbFrom(factory),
+    controlDb: () => tenantDbFrom(factory, 'control'),
     close: async () => {
       factory.close();
       // pool.end() resolves once every connection has been told to end, not once it has: wait for

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { assertQuota } from '../billing';
 import { notFound } from '../errors';
-import { audit, currentTenant, tenantDb } from '../tenancy';
+import { audit, controlPlaneDb, currentTenant } from '../tenancy';
 
 // API keys of the tenant in context. A key is `bk_live_` + 32 random bytes (base64url), shown once
 // at creation; the database keeps its sha256 and a short prefix to recognise it by. A key acts
@@ -23,7 +23,7 @@ export function newApiKey(): { key: string; hash: string; prefix: string } {
 }
 
 export async function listApiKeys() {
-  return tenantDb().apiKey.findMany({
+  return controlPlaneDb().apiKey.findMany({
     select: { id: true, name: true, prefix: true, scope: true, createdAt: true, lastUsedAt: true, revokedAt: true },
     orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }],
   });
@@ -33,7 +33,7 @@ export async function listApiKeys() {
 export async function createApiKey(input: { name: string; scope: ApiKeyScope }): Promise<{ id: string; key: string }> {
   const actor = currentTenant();
   const { key, hash, prefix } = newApiKey();
-  return tenantDb().$transaction(async (tx) => {
+  return controlPlaneDb().$transaction(async (tx) => {
     await assertQuota(tx, 'apiKeys');
     const created = await tx.apiKey.create({
       data: { name: input.name, prefix, keyHash: hash, scope: input.scope, createdBy: actor.actorId! },
@@ -50,7 +50,7 @@ export async function createApiKey(input: { name: string; scope: ApiKeyScope }):
 }
 
 export async function revokeApiKey(id: string): Promise<void> {
-  await tenantDb().$transaction(async (tx) => {
+  await controlPlaneDb().$transaction(async (tx) => {
     const { count } = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
     if (count === 0) throw notFound('API key');
     await audit({ action: 'api_key.revoked', targetType: 'api_key', targetId: id });
@@ -62,7 +62,7 @@ export async function revokeApiKey(id: string): Promise<void> {
  * on every request.
  */
 export async function touchApiKey(id: string): Promise<void> {
-  await tenantDb().apiKey.updateMany({
+  await controlPlaneDb().apiKey.updateMany({
     where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(Date.now() - 60_000) } }] },
     data: { lastUsedAt: new Date() },
   });

@@ -12,7 +12,7 @@ import { problem, problemFrom } from '../http/problem';
 import { rateLimiter, rateLimitHeaders, rateLimitMessage, refusalPacer, type LimitDecision } from '../rate-limit';
 import type { Refusal } from '../rate-limit/pacing';
 import { pacingKeyOf, refusalLimiter, type RefusalSubject } from '../rate-limit/refusals';
-import { runInTenant, tenantDb, type TenantContext } from '../tenancy';
+import { routeOf, runInTenant, tenantDb, type TenantContext } from '../tenancy';
 import { authenticate, authorize, presentedKey, type ApiCaller } from './authenticate';
 import { parseJsonBody, parseQuery, readBodyText } from './body';
 import { fingerprintOf, idempotencyKeyOf, once, type ApiReply } from './idempotency';
@@ -72,6 +72,7 @@ function contextOf(caller: ApiCaller, requestId: string): TenantContext {
     actorLabel: `API key “${caller.name}”`,
     role: caller.creatorRole,
     plan: caller.plan,
+    placement: routeOf(caller.placement),
     requestId,
   };
 }

@@ -10,7 +10,7 @@ import { PLANS } from '../billing/plans';
 import { AppError, fieldErrorsOf, withUnavailableDigest } from '../errors';
 import { problem, problemFrom } from '../http/problem';
 import { rateLimiter, rateLimitMessage } from '../rate-limit';
-import { runInTenant, type MembershipRole, type TenantContext } from '../tenancy';
+import { routeOf, runInTenant, type MembershipRole, type TenantContext } from '../tenancy';
 import { resolveMembership, type Placement } from '../tenancy/definer-functions';
 import { can, forbiddenMessage, type Permission } from './permissions';
 import { currentUser, requireUser, type SignedInUser } from './session';
@@ -100,6 +100,7 @@ async function contextOf(access: TenantAccess): Promise<TenantContext> {
     actorLabel: access.user.email,
     role: access.role,
     plan: access.plan,
+    placement: routeOf(access.placement),
     requestId: await requestId(),
   };
 }

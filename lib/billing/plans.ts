@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { currentTenant, tenantDb, type TenantTransaction } from '../tenancy';
+import { controlPlaneDb, currentTenant, tenantDb, withoutTransaction, type TenantTransaction } from '../tenancy';
 
 // Plans, their quotas and rate limits, and how a tenant moves between them. Quotas are checked in
 // the transaction that would exceed them, under a per-tenant lock, so two requests at once cannot
@@ -73,7 +73,13 @@ function startOfMonthUtc(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 }
 
-async function countUsage(db: ReturnType<typeof tenantDb>, kind: QuotaKind): Promise<number> {
+type Db = ReturnType<typeof tenantDb>;
+
+/** Orders are tenant data (the tenant's placement); members, invitations and keys, the control plane's. */
+const routeOf = (kind: QuotaKind) => (kind === 'orders' ? 'tenant' : 'control');
+
+/** Counts `kind` on `db`, which must be of the kind's route (tenantDb() or controlPlaneDb(), or their transaction). */
+async function countUsage(db: Db, kind: QuotaKind): Promise<number> {
   switch (kind) {
     case 'orders':
       return db.order.count({ where: { placedAt: { gte: startOfMonthUtc() } } });
@@ -89,9 +95,15 @@ async function countUsage(db: ReturnType<typeof tenantDb>, kind: QuotaKind): Pro
   }
 }
 
-/** The tenant's plan as the database has it now (not as the request started with). */
-export async function currentPlan(db: ReturnType<typeof tenantDb> = tenantDb()): Promise<PlanName> {
-  const tenant = await db.tenant.findFirstOrThrow({ select: { plan: true } });
+/**
+ * The tenant's plan as the control plane has it now (not as the request started with). Inside a
+ * control-plane transaction it is read in it; inside a tenant-data transaction of a tenant whose
+ * data lives apart (its own schema or database), outside it — the tenant row is not there.
+ */
+export async function currentPlan(inside: 'tenant' | 'control' = 'control'): Promise<PlanName> {
+  const read = () => controlPlaneDb().tenant.findFirstOrThrow({ select: { plan: true } });
+  const apart = (currentTenant().placement?.tier ?? 'shared') !== 'shared';
+  const tenant = inside === 'tenant' && apart ? await withoutTransaction(read) : await read();
   return tenant.plan;
 }
 
@@ -107,7 +119,7 @@ async function lockQuota(tx: TenantTransaction, kind: QuotaKind): Promise<void> 
  */
 export async function assertQuota(tx: TenantTransaction, kind: QuotaKind): Promise<void> {
   await lockQuota(tx, kind);
-  const plan = await currentPlan(tx);
+  const plan = await currentPlan(routeOf(kind));
   const limit = limitOf(plan, kind);
   if (limit === null) return;
   const used = await countUsage(tx, kind);
@@ -129,15 +141,19 @@ export interface UsageLine {
 
 /** What the tenant uses of its plan: the billing page's usage table. */
 export async function planUsage(): Promise<{ plan: PlanName; limits: PlanLimits; usage: UsageLine[] }> {
-  const db = tenantDb();
-  const plan = await currentPlan(db);
+  const plan = await currentPlan();
   const kinds: [QuotaKind, string][] = [
     ['orders', 'Orders this month'],
     ['members', 'Members and pending invitations'],
     ['apiKeys', 'Active API keys'],
   ];
   const usage = await Promise.all(
-    kinds.map(async ([kind, label]) => ({ kind, label, used: await countUsage(db, kind), limit: limitOf(plan, kind) })),
+    kinds.map(async ([kind, label]) => ({
+      kind,
+      label,
+      used: await countUsage(routeOf(kind) === 'tenant' ? tenantDb() : controlPlaneDb(), kind),
+      limit: limitOf(plan, kind),
+    })),
   );
   return { plan, limits: PLANS[plan], usage };
 }
@@ -154,7 +170,7 @@ export const manualPlanProvider: PlanProvider = {
   name: 'manual',
   async changePlan(to) {
     const actor = currentTenant();
-    return tenantDb().$transaction(async (tx) => {
+    return controlPlaneDb().$transaction(async (tx) => {
       // Moving down must not leave the tenant above its new quotas (except orders already placed).
       for (const kind of ['members', 'apiKeys'] as const) {
         // The quota's own lock: a key or invitation added meanwhile would be checked against the

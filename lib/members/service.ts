@@ -3,7 +3,7 @@ import { assertQuota } from '../billing';
 import { AppError } from '../errors';
 import { appUrl } from '../mail';
 import { sendLater } from '../mail/later';
-import { audit, currentTenant, tenantDb, type MembershipRole } from '../tenancy';
+import { audit, controlPlaneDb, currentTenant, type MembershipRole } from '../tenancy';
 
 // Members and invitations of the tenant in context. No function here takes a tenant: the context
 // (opened by the entry wrapper from the session) decides, and the tenant client enforces it.
@@ -17,7 +17,7 @@ export const INVITATIONS_PER_MEMBER_PER_DAY = 20;
 export const INVITATIONS_PER_TENANT_PER_DAY = 100;
 
 export async function listMembers() {
-  const members = await tenantDb().membership.findMany({
+  const members = await controlPlaneDb().membership.findMany({
     include: { user: { select: { id: true, name: true, email: true } } },
     orderBy: { createdAt: 'asc' },
   });
@@ -25,7 +25,7 @@ export async function listMembers() {
 }
 
 export async function listPendingInvitations() {
-  return tenantDb().invitation.findMany({
+  return controlPlaneDb().invitation.findMany({
     where: { acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
     select: { id: true, email: true, role: true, expiresAt: true, createdAt: true },
     orderBy: { createdAt: 'desc' },
@@ -35,7 +35,7 @@ export async function listPendingInvitations() {
 /** The owners, locked for the rest of the transaction: two owners demoting each other at once
  *  must not leave the tenant with none. */
 async function lockedOwnerCount(): Promise<number> {
-  const owners = await tenantDb().$queryRaw<{ user_id: string }[]>`SELECT user_id FROM memberships WHERE role = 'owner' FOR UPDATE`;
+  const owners = await controlPlaneDb().$queryRaw<{ user_id: string }[]>`SELECT user_id FROM memberships WHERE role = 'owner' FOR UPDATE`;
   return owners.length;
 }
 
@@ -56,7 +56,7 @@ export async function inviteMember(input: { email: string; role: MembershipRole 
     throw new AppError('forbidden', 'Only an owner can invite another owner.', { role: ['Only an owner can invite another owner.'] });
   }
   const { token, hash } = newToken();
-  const tenant = await tenantDb().$transaction(async (tx) => {
+  const tenant = await controlPlaneDb().$transaction(async (tx) => {
     const existing = await tx.user.findFirst({ where: { email: input.email }, select: { id: true } });
     if (existing) throw new AppError('conflict', 'Already a member.', { email: ['This person is already a member of this workspace.'] });
     await assertInvitationBudget(tx, actor.actorId);
@@ -89,7 +89,7 @@ export async function inviteMember(input: { email: string; role: MembershipRole 
   return { email: input.email };
 }
 
-type Tx = Parameters<Parameters<ReturnType<typeof tenantDb>['$transaction']>[0]>[0];
+type Tx = Parameters<Parameters<ReturnType<typeof controlPlaneDb>['$transaction']>[0]>[0];
 
 /** Refuses a 21st invitation by the same member, or a 101st in the workspace, within 24 hours. */
 async function assertInvitationBudget(tx: Tx, inviterId: string | undefined): Promise<void> {
@@ -115,7 +115,7 @@ async function assertInvitationBudget(tx: Tx, inviterId: string | undefined): Pr
 }
 
 export async function revokeInvitation(invitationId: string): Promise<void> {
-  await tenantDb().$transaction(async (tx) => {
+  await controlPlaneDb().$transaction(async (tx) => {
     const { count } = await tx.invitation.updateMany({
       where: { id: invitationId, acceptedAt: null, revokedAt: null },
       data: { revokedAt: new Date() },
@@ -127,7 +127,7 @@ export async function revokeInvitation(invitationId: string): Promise<void> {
 
 export async function changeRole(input: { userId: string; role: MembershipRole }): Promise<void> {
   const actor = currentTenant();
-  await tenantDb().$transaction(async (tx) => {
+  await controlPlaneDb().$transaction(async (tx) => {
     const { target, ownerCount } = await targetMember(tx, input.userId);
     const refusal = roleChangeRefusal({
       actorRole: actor.role!,
@@ -151,7 +151,7 @@ export async function changeRole(input: { userId: string; role: MembershipRole }
 /** Removes a member (or, with the actor's own id, leaves). Access ends on their next request. */
 export async function removeMember(input: { userId: string }): Promise<void> {
   const actor = currentTenant();
-  await tenantDb().$transaction(async (tx) => {
+  await controlPlaneDb().$transaction(async (tx) => {
     const { target, ownerCount } = await targetMember(tx, input.userId);
     const leaving = target.userId === actor.actorId;
     const refusal = removalRefusal({ actorRole: actor.role!, actorIsTarget: leaving, targetRole: target.role, ownerCount });

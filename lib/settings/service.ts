@@ -1,7 +1,7 @@
 import { cache } from 'react';
 
 import { AppError } from '../errors';
-import { audit, currentTenant, tenantDb, type TenantContext } from '../tenancy';
+import { audit, controlPlaneDb, currentTenant, type TenantContext } from '../tenancy';
 import { isTimeZone } from './time-zones';
 
 // A page and the services it calls (the dashboard's figures, the revenue report) all need the
@@ -11,7 +11,7 @@ import { isTimeZone } from './time-zones';
 // never hand one the other's row. Route handlers and tests run outside a render and read every
 // time; the writes below read the row afresh inside their own transaction.
 const settingsIn = cache(async (_context: TenantContext) =>
-  tenantDb().tenant.findFirstOrThrow({
+  controlPlaneDb().tenant.findFirstOrThrow({
     select: { name: true, slug: true, currency: true, timezone: true, plan: true, region: true, requireTwoFactor: true },
   }),
 );
@@ -30,7 +30,7 @@ export async function updateTenantSettings(input: { name: string; slug: string; 
   if (!(await isTimeZone(input.timezone)))
     throw new AppError('validation_failed', 'Unknown time zone.', { timezone: ['Choose a time zone from the list.'] });
   try {
-    return await tenantDb().$transaction(async (tx) => {
+    return await controlPlaneDb().$transaction(async (tx) => {
       const before = await tx.tenant.findFirstOrThrow({ select: { id: true, name: true, slug: true, timezone: true } });
       await tx.tenant.update({ where: { id: before.id }, data: input });
       await audit({
@@ -65,7 +65,7 @@ export async function setTwoFactorRule(required: boolean, actor: { userTwoFactor
       'Turn on two-factor sign-in for your own account first (Your account → Two-factor sign-in): otherwise this rule would lock you out of this workspace.',
     );
   }
-  await tenantDb().$transaction(async (tx) => {
+  await controlPlaneDb().$transaction(async (tx) => {
     const before = await tx.tenant.findFirstOrThrow({ select: { id: true, requireTwoFactor: true } });
     if (before.requireTwoFactor === required) return;
     await tx.tenant.update({ where: { id: before.id }, data: { requireTwoFactor: required } });

@@ -18,10 +18,12 @@ import { appPool, beforeAppPoolCloses } from '../db/pool';
 import { env } from '../env';
 import { adoptAsAppError } from '../errors';
 import { ACTOR_KINDS, MEMBERSHIP_ROLES, PLANS, type Plan } from './context';
+import { dedicatedDatabases, PLACED_TABLES } from './placement';
 
 export { audit, type AuditEventInput } from './audit';
+export { LOCAL_TARGET, PLACED_TABLES, routeOf, targetServer } from './placement';
 export { TenantContextMissingError, type MembershipRole, type TenantContext } from './context';
-export { CrossTenantArgumentError } from '@bulkhead/tenancy';
+export { CrossTenantArgumentError, withoutTransaction } from '@bulkhead/tenancy';
 
 /** Shares and timeouts when nothing overrides them (lib/env.ts has the same defaults). */
 export const DEFAULT_POLICY = {
@@ -35,6 +37,15 @@ export const DEFAULT_POLICY = {
 export const tenancy = createTenancy({
   PrismaClient,
   Prisma,
+  // Tenant data: these tables live in the tenant's placement (the shared tables, a schema of its
+  // own, or a database of its own — docs/tiers.md). Every other model is the control plane's and is
+  // reached with controlPlaneDb(). lib/tenancy/placed-tables.test.ts holds this list to the catalog.
+  placed: {
+    models: PLACED_TABLES,
+    // Changes to control-plane rows (a member removed, a key revoked) are audited in the same
+    // transaction, so in the control plane's database.
+    controlPlaneWrites: ['AuditEvent'],
+  },
   // Global models a tenant may see: its own tenant row, and the users who are its members.
   globalModels: {
     Tenant: ownRow('id'),
@@ -56,6 +67,7 @@ export const tenancy = createTenancy({
       pool: appPool(),
       mode: settings.TENANT_DB_MODE,
       slots: Math.max(1, settings.DATABASE_POOL_SIZE - settings.DATABASE_POOL_RESERVED),
+      databases: dedicatedDatabases(settings),
       queueWaitMs: settings.TENANT_QUEUE_WAIT_MS,
       policy: {
         shares: settings.TENANT_POOL_SHARES,
@@ -68,8 +80,14 @@ export const tenancy = createTenancy({
 export type TenantClient = KitTenantClient<PrismaClient>;
 export type TenantTransaction = KitTenantTransaction<PrismaClient>;
 
-/** The database, as the tenant in context sees it. Throws outside a tenant context. */
+/** The tenant's data, in its placement, as the tenant in context sees it. Throws outside a tenant context. */
 export const tenantDb = tenancy.tenantDb;
+
+/**
+ * The tenant's rows of the control plane — members, invitations, API keys, its own tenant row — as
+ * the tenant in context sees them. They stay in the app's database whatever the tenant's tier.
+ */
+export const controlPlaneDb = tenancy.controlPlaneDb;
 
 /**
  * Runs `work` as `context`. Call it once per entry point, with a context built from the

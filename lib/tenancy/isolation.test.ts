@@ -34,6 +34,7 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
   });
 
   const asAcme = <T>(work: Parameters<typeof clients.as<T>>[1]) => clients.as(acme.id, work);
+  const asAcmeControl = <T>(work: Parameters<typeof clients.as<T>>[1]) => clients.asControl(acme.id, work);
 
   /** Reads B's row first (so the check cannot pass on an empty table), runs `attack`, compares. */
   async function expectGlobexCustomerUntouched(attack: () => Promise<unknown>) {
@@ -110,17 +111,21 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
       const order = await asAcme((db) => db.order.findFirst({ include: { customer: true, tenant: true } }));
       expect(order?.customer.notes).toBe(acme.canary);
       expect(order?.tenant.slug).toBe('acme');
-      expect((await asAcme((db) => db.tenant.findMany())).map((t) => t.slug)).toEqual(['acme']);
-      expect(await asAcme((db) => db.tenant.findUnique({ where: { id: globex.id } }))).toBeNull();
-      const users = await asAcme((db) => db.user.findMany());
+      expect((await asAcmeControl((db) => db.tenant.findMany())).map((t) => t.slug)).toEqual(['acme']);
+      expect(await asAcmeControl((db) => db.tenant.findUnique({ where: { id: globex.id } }))).toBeNull();
+      const users = await asAcmeControl((db) => db.user.findMany());
       expect(users.map((u) => u.email)).toEqual(['owner@acme.test']);
-      const memberships = await asAcme((db) => db.user.findMany({ include: { memberships: true } }));
+      const memberships = await asAcmeControl((db) => db.user.findMany({ include: { memberships: true } }));
       expect(memberships.flatMap((u) => u.memberships).every((m) => m.tenantId === acme.id)).toBe(true);
     });
 
     it('models that are not tenant data are not reachable through a tenant client', async () => {
-      await expect(asAcme((db) => db.accountToken.findMany())).rejects.toThrow(/not tenant data/);
-      await expect(asAcme((db) => db.loginAttempt.findMany())).rejects.toThrow(/not tenant data/);
+      await expect(asAcmeControl((db) => db.accountToken.findMany())).rejects.toThrow(/not tenant data/);
+      await expect(asAcmeControl((db) => db.loginAttempt.findMany())).rejects.toThrow(/not tenant data/);
+      // The tenant-data client does not even offer the control plane's tables (docs/tiers.md).
+      await expect(asAcme((db) => db.accountToken.findMany())).rejects.toThrow(/control-plane data/);
+      await expect(asAcme((db) => db.membership.findMany())).rejects.toThrow(/use controlPlaneDb\(\)/);
+      await expect(asAcmeControl((db) => db.order.findMany())).rejects.toThrow(/use tenantDb\(\)/);
     });
 
     it('tagged raw SQL runs under the tenant; the unsafe raw methods do not exist', async () => {
@@ -220,12 +225,14 @@ describe.each<TenantDbMode>(['pipelined', 'transaction'])('tenant client in %s m
         /permission denied/,
       );
       await expect(asAcme((db) => db.$queryRaw`SELECT password_hash FROM users`)).rejects.toThrow(/permission denied/);
-      expect(await asAcme((db) => db.user.updateMany({ where: { id: globex.userId }, data: { name: 'pwned' } }))).toEqual({ count: 0 });
+      expect(await asAcmeControl((db) => db.user.updateMany({ where: { id: globex.userId }, data: { name: 'pwned' } }))).toEqual({
+        count: 0,
+      });
       // positive control: the app may still change a member's role and a member's name
-      expect(await asAcme((db) => db.membership.updateMany({ where: { userId: acme.userId }, data: { role: 'owner' } }))).toEqual({
+      expect(await asAcmeControl((db) => db.membership.updateMany({ where: { userId: acme.userId }, data: { role: 'owner' } }))).toEqual({
         count: 1,
       });
-      expect(await asAcme((db) => db.user.updateMany({ where: { id: acme.userId }, data: { name: 'Owner of acme' } }))).toEqual({
+      expect(await asAcmeControl((db) => db.user.updateMany({ where: { id: acme.userId }, data: { name: 'Owner of acme' } }))).toEqual({
         count: 1,
       });
       expect((await ops.user.findUniqueOrThrow({ where: { id: globex.userId } })).name).toBe('Owner of globex');

@@ -2,6 +2,7 @@ import pg from 'pg';
 
 import { hashApiKey } from '../../lib/api-keys/service';
 import { hashPassword } from '../../lib/auth/password';
+import { databaseNameFor, placeInDatabase, placeInSchema, schemaNameFor, type DatabaseTarget } from '../../lib/db/tiers';
 import { DEMO_ACCOUNTS, DEMO_API_KEYS, DEMO_PASSWORD, DEMO_TENANTS } from '../../lib/demo';
 import { seedCommerce, type CommerceOptions } from './commerce';
 
@@ -10,7 +11,21 @@ import { seedCommerce, type CommerceOptions } from './commerce';
 // nothing that exists. Canary strings go into tenant-table rows only (customer notes, product SKUs,
 // customer emails), never into tenant or user names — the leak suite looks for them.
 
-export async function seedDemo(opsUrl: string, log: (line: string) => void = () => {}): Promise<void> {
+/**
+ * Where the demo's tiered tenants go. Without it (benchmarks, a database of the tests) every demo
+ * tenant stays in the shared tables.
+ */
+export interface DemoTiers {
+  /** The owner role of the control plane: creates Initech's schema. */
+  migrationUrl: string;
+  /** The server of Hooli's database (its superuser URL), and the name placements give it. */
+  target: DatabaseTarget;
+  /** The control plane's database name and role prefix: Hooli's database gets the same roles. */
+  controlDatabase: string;
+  rolePrefix: string;
+}
+
+export async function seedDemo(opsUrl: string, log: (line: string) => void = () => {}, tiers?: DemoTiers): Promise<void> {
   const db = new pg.Client({ connectionString: opsUrl });
   await db.connect();
   try {
@@ -18,9 +33,9 @@ export async function seedDemo(opsUrl: string, log: (line: string) => void = () 
     const tenantIds = new Map<string, string>();
     for (const tenant of DEMO_TENANTS) {
       const { rows } = await db.query<{ id: string; inserted: boolean }>(
-        `INSERT INTO tenants (slug, name, currency, timezone, plan) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO tenants (slug, name, currency, timezone, plan, region) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id, (xmax = 0) AS inserted`,
-        [tenant.slug, tenant.name, tenant.currency, tenant.timezone, tenant.plan],
+        [tenant.slug, tenant.name, tenant.currency, tenant.timezone, tenant.plan, tenant.region],
       );
       tenantIds.set(tenant.slug, rows[0]!.id);
       if (rows[0]!.inserted) log(`seeded tenant ${tenant.slug}`);
@@ -51,11 +66,40 @@ export async function seedDemo(opsUrl: string, log: (line: string) => void = () 
     }
     for (const tenant of DEMO_TENANTS) await seedDemoCommerce(db, tenant, tenantIds.get(tenant.slug)!, log);
     await db.query('COMMIT');
+    if (tiers) await placeDemoTenants(db, opsUrl, tenantIds, tiers, log);
   } catch (error) {
     await db.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     await db.end();
+  }
+}
+
+/** Moves the demo's schema and database tenants to their tier, once (a placed tenant stays put). */
+async function placeDemoTenants(
+  db: pg.Client,
+  opsUrl: string,
+  tenantIds: Map<string, string>,
+  tiers: DemoTiers,
+  log: (line: string) => void,
+) {
+  const urls = { migration: tiers.migrationUrl, ops: opsUrl };
+  for (const tenant of DEMO_TENANTS) {
+    if (tenant.tier === 'shared') continue;
+    const tenantId = tenantIds.get(tenant.slug)!;
+    const { rows } = await db.query<{ tier: string }>('SELECT tier::text AS tier FROM tenant_placements WHERE tenant_id = $1', [tenantId]);
+    if (rows[0]?.tier !== 'shared') continue;
+    if (tenant.tier === 'schema') {
+      const schema = schemaNameFor(tenant.slug);
+      const took = await placeInSchema(urls, tenantId, schema);
+      log(`placed ${tenant.slug} in schema ${schema} (${Math.round(took.provisionMs)} ms to create, ${took.rows} rows moved)`);
+    } else {
+      const database = databaseNameFor(tiers.controlDatabase, tenant.slug);
+      const took = await placeInDatabase(urls, tenantId, { target: tiers.target, database, rolePrefix: tiers.rolePrefix });
+      log(
+        `placed ${tenant.slug} in database ${database} on ${tiers.target.name} (${Math.round(took.provisionMs)} ms to create, ${took.rows} rows moved)`,
+      );
+    }
   }
 }
 
@@ -67,6 +111,8 @@ export async function seedDemo(opsUrl: string, log: (line: string) => void = () 
 const DEMO_COMMERCE: Record<(typeof DEMO_TENANTS)[number]['slug'], Omit<CommerceOptions, 'now'>> = {
   acme: { customers: 300, products: 40, orders: 6_000, months: 18, seed: 1, signature: 0, canary: 'CANARY-ACME' },
   globex: { customers: 240, products: 32, orders: 5_000, months: 18, seed: 2, signature: 1, canary: 'CANARY-GLOBEX' },
+  initech: { customers: 90, products: 20, orders: 1_200, months: 18, seed: 3, signature: 2, canary: 'CANARY-INITECH' },
+  hooli: { customers: 80, products: 18, orders: 1_000, months: 18, seed: 4, signature: 3, canary: 'CANARY-HOOLI' },
 };
 
 /** Seeds a demo tenant's commerce data unless it has some (customers of an earlier seed count). */
@@ -76,9 +122,12 @@ async function seedDemoCommerce(
   tenantId: string,
   log: (line: string) => void,
 ): Promise<void> {
-  const { rows } = await db.query<{ present: boolean }>('SELECT EXISTS (SELECT 1 FROM customers WHERE tenant_id = $1) AS present', [
-    tenantId,
-  ]);
+  // A tenant placed in its own schema or database has its rows there, not here: seeded already.
+  const { rows } = await db.query<{ present: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM customers WHERE tenant_id = $1)
+         OR EXISTS (SELECT 1 FROM tenant_placements WHERE tenant_id = $1 AND tier <> 'shared') AS present`,
+    [tenantId],
+  );
   if (rows[0]!.present) return;
   const options = DEMO_COMMERCE[tenant.slug];
   const figures = await seedCommerce(

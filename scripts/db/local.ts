@@ -41,7 +41,14 @@ export async function openLocalDatabase(
     if (options.migrate !== false) {
       const { applied } = await migrate({ connectionString: db.urls.migration, log: (line) => log(`  ${line}`) });
       log(applied.length ? `Applied ${applied.length} migration(s).` : 'Database schema is up to date.');
-      await seedDemo(db.urls.ops, (line) => log(`  ${line}`));
+      // Initech in a schema of its own, Hooli in a database of its own on this same server (the
+      // target every deployment has, `local`); docs/tiers.md.
+      await seedDemo(db.urls.ops, (line) => log(`  ${line}`), {
+        migrationUrl: db.urls.migration,
+        target: { name: 'local', bootstrapUrl },
+        controlDatabase: DEV_DATABASE,
+        rolePrefix: DEV_DATABASE,
+      });
     }
     return { urls: db.urls, cluster: cluster?.owned ? cluster : undefined };
   } catch (error) {

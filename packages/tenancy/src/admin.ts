@@ -25,6 +25,7 @@ export {
   type MigrationFile,
 } from './migrate';
 export { assertIdentifier, ROLE_KINDS, rolesFor, type DatabaseRoles, type RoleKind } from './roles';
+export { createTenantSchema, dropTenantSchema, type TenantSchemaOptions } from './tiers';
 
 /** The kit's SQL files, in the order an app's migrations must contain them. */
 export const TENANCY_SQL_FILES = {

@@ -4,8 +4,17 @@ import type pg from 'pg';
 import { TenantContextMissingError, tenantStorage, type ContextStore, type Workload } from './context';
 import { StatementTimeoutError, TenantBusyError } from './errors';
 import { FairShare } from './fair-share';
+import { assertPlacement, placementLabel, PlacementPools, SHARED_PLACEMENT, type DedicatedDatabases, type Placement } from './placement';
 import type { Scope } from './scope';
-import { assertTenantId, ScopedPool, type Binding, type Checkout, type ConnectionSource, type TenantDbMode } from './tenant-pool';
+import {
+  assertTenantId,
+  ScopedPool,
+  type Binding,
+  type Checkout,
+  type ConnectionSource,
+  type StatementRewriter,
+  type TenantDbMode,
+} from './tenant-pool';
 
 // The tenant client: both layers composed, on a small fixed set of PrismaClients shared by every
 // tenant.
@@ -55,6 +64,8 @@ export const DEFAULT_RESERVED_CONNECTIONS = 2;
 interface LeaseTerms extends Binding {
   plan: string;
   workload: Workload;
+  /** Where the statements go (the placement's database; its schema is in the binding). */
+  placement: Placement;
 }
 
 class Lease {
@@ -78,7 +89,7 @@ class Lease {
     await previous;
     try {
       if (this.broken) throw new Error('The connection of this operation broke; the operation cannot continue.');
-      this.connection ??= this.slot.connection();
+      this.connection ??= this.slot.connection(this.terms.placement);
       const client = await this.connection;
       let done = false;
       return {
@@ -102,7 +113,7 @@ class Lease {
     this.ended = true;
     await this.tail;
     const connection = await this.connection?.catch(() => undefined);
-    if (connection) this.slot.keep(connection, this.broken);
+    if (connection) this.slot.keep(connection, this.terms.placement, this.broken);
   }
 }
 
@@ -117,32 +128,41 @@ class Slot implements ConnectionSource {
    * tenant (every setting is transaction-local) and goes back to the pool after a second unused.
    */
   private kept?: pg.PoolClient;
+  /** The database the kept connection belongs to (placementLabel; schemas share the app's). */
+  private keptFrom = '';
   private keptSince = 0;
   /** Set when the factory closes: connections go straight back to the pool. */
   closed = false;
   private readonly onKeptError = (error: Error) => this.drop(error);
 
   constructor(
-    private readonly shared: pg.Pool,
+    private readonly pools: PlacementPools,
     private readonly build: (slot: Slot) => SlotClient,
     readonly index: number,
   ) {}
 
-  /** The connection for a new lease: the kept one, or one from the pool. */
-  connection(): Promise<pg.PoolClient> {
+  /**
+   * The connection for a new lease in `placement`: the kept one if it belongs to that database,
+   * or one from that database's pool (the kept one, from another database, goes back first).
+   */
+  connection(placement: Placement): Promise<pg.PoolClient> {
     const kept = this.kept;
-    if (!kept) return this.shared.connect();
-    this.kept = undefined;
-    kept.off('error', this.onKeptError);
-    return Promise.resolve(kept);
+    if (kept && this.keptFrom === databaseOf(placement)) {
+      this.kept = undefined;
+      kept.off('error', this.onKeptError);
+      return Promise.resolve(kept);
+    }
+    this.drop();
+    return this.pools.connect(placement);
   }
 
   /** Takes the connection back at the end of a lease; a broken one is destroyed instead. */
-  keep(client: pg.PoolClient, broken?: Error): void {
+  keep(client: pg.PoolClient, placement: Placement, broken?: Error): void {
     if (broken || this.closed) return client.release(broken);
     // A server that closes an idle connection emits 'error' on it; unheard, that ends the process.
     client.on('error', this.onKeptError);
     this.kept = client;
+    this.keptFrom = databaseOf(placement);
     this.keptSince = Date.now();
   }
 
@@ -177,6 +197,10 @@ class Slot implements ConnectionSource {
 
   binding(): Binding {
     return this.current().terms;
+  }
+
+  placement(): Placement {
+    return this.current().terms.placement;
   }
 
   tenantId(): string {
@@ -243,13 +267,15 @@ export interface SlotClientRecipe {
   clientOptions?: Record<string, unknown>;
   scope: Scope;
   mode: TenantDbMode;
+  /** Rewrites the placed tables' qualified names for a schema tenant. */
+  rewrite?: StatementRewriter;
 }
 
 function slotClientBuilder(recipe: SlotClientRecipe): (slot: Slot) => SlotClient {
   const field = recipe.scope.tenantField;
   return (slot) => {
     // The scoped pool narrows pg.Pool's query() overloads to the one Prisma's adapter uses.
-    const scopedPool = new ScopedPool(slot, recipe.mode) as unknown as pg.Pool;
+    const scopedPool = new ScopedPool(slot, recipe.mode, recipe.rewrite) as unknown as pg.Pool;
     const base = new recipe.PrismaClient({ ...recipe.clientOptions, adapter: new PrismaPg(scopedPool) } as never) as unknown as {
       $extends(extension: unknown): typeof base;
     };
@@ -308,12 +334,30 @@ class Deferred<T> implements PromiseLike<T> {
   }
 }
 
+/** Which data a handle is for: the tenant's placement, or the control plane (members, keys, settings). */
+export type Route = 'tenant' | 'control';
+
 interface HandleTerms {
   tenantId: string;
   plan: string;
   workload: Workload;
   /** The request the handle was taken for, for log lines (an operation may be awaited outside it). */
   requestId?: string;
+  /** Where its statements go: the tenant's placement, or the control plane for a dedicated-database tenant. */
+  placement: Placement;
+  route: Route;
+  /**
+   * The tenant's data is not in the shared tables: its tenant data and its control-plane rows are
+   * reached differently (another schema, or another database), so a transaction of one route
+   * refuses the other's models outright. (A shared tenant's transaction may touch both; its handles
+   * still refuse the wrong route.)
+   */
+  split: boolean;
+}
+
+/** The database a placement's connections come from: shared and schema tenants share the app's. */
+function databaseOf(placement: Placement): string {
+  return placement.tier === 'database' ? placementLabel(placement) : 'control-plane';
 }
 
 class Handle {
@@ -341,7 +385,10 @@ class Handle {
           (client as unknown as Record<string, (...a: unknown[]) => PromiseLike<unknown>>)[property]!(...args),
         );
     }
-    if (this.factory.modelKeys.has(property)) return this.delegate(property);
+    if (this.factory.modelKeys.has(property)) {
+      this.factory.checkRoute(property, this.terms.route);
+      return this.delegate(property);
+    }
     return undefined; // `then` included: a handle is not a promise
   }
 
@@ -367,6 +414,13 @@ class Handle {
     const store = tenantStorage.getStore();
     if (store?.transaction === undefined) return undefined;
     if (store.tenantId !== this.terms.tenantId) throw new Error('A tenant client was used inside another tenant’s transaction.');
+    if ((store.transactionPlacement ?? 'shared') !== placementLabel(this.terms.placement)) {
+      throw new Error(
+        `${this.terms.route === 'tenant' ? 'tenantDb()' : 'controlPlaneDb()'} was used inside a transaction of the other route: ` +
+          'this tenant’s data lives apart from the control plane (docs/tiers.md). Do the control-plane work before or after ' +
+          'the transaction, or outside it with withoutTransaction().',
+      );
+    }
     return store.transaction as AnyTransaction;
   }
 
@@ -398,8 +452,14 @@ class Handle {
       const lease = slot.lease!;
       return slot.client.$transaction(
         (tx: unknown) => {
-          const guarded = guardTransaction(tx as AnyTransaction, lease);
-          return store ? tenantStorage.run({ ...store, transaction: guarded }, () => body(guarded)) : body(guarded);
+          const { route, split } = this.terms;
+          const guarded = guardTransaction(tx as AnyTransaction, lease, (model) => split && this.factory.checkRoute(model, route));
+          return store
+            ? tenantStorage.run(
+                { ...store, transaction: guarded, transactionPlacement: placementLabel(this.terms.placement), transactionRoute: route },
+                () => body(guarded),
+              )
+            : body(guarded);
         },
         transactionOptions(options, lease) as never,
       );
@@ -422,12 +482,14 @@ function transactionOptions(options: unknown, lease: Lease): Record<string, unkn
 }
 
 /** The transaction object a service receives: the unsafe methods withheld, dead after its lease. */
-function guardTransaction(tx: AnyTransaction, lease: Lease): AnyTransaction {
+function guardTransaction(tx: AnyTransaction, lease: Lease, checkModel: (model: string) => unknown): AnyTransaction {
   return new Proxy(tx, {
     get(target, property, receiver) {
       if (lease.ended) throw new Error('This transaction has ended; use the client (tenantDb()) for further work.');
       if (WITHHELD.has(property)) throw withheld(property);
-      return Reflect.get(target, property, receiver);
+      const value = Reflect.get(target, property, receiver);
+      if (typeof property === 'string' && !property.startsWith('$') && typeof value === 'object' && value !== null) checkModel(property);
+      return value;
     },
   });
 }
@@ -456,6 +518,8 @@ export interface TenantClientFactoryOptions<Plan extends string = string> {
   onBusy?: (event: BusyEvent<Plan>) => void;
   /** Told when a slot is leased to a tenant and when it comes back (tests, telemetry). */
   onLease?: (event: LeaseEvent) => void;
+  /** The dedicated databases of the `database` tier: how to reach one, and the cap across them. */
+  databases?: DedicatedDatabases;
 }
 
 export interface BusyEvent<Plan extends string = string> {
@@ -470,6 +534,8 @@ export interface LeaseEvent {
   phase: 'start' | 'end';
   slot: number;
   tenantId: string;
+  /** placementLabel() of where the lease's statements went. */
+  placement: string;
 }
 
 export interface StatementTimeoutEvent<Plan extends string = string> {
@@ -485,6 +551,14 @@ export interface FactoryDefinition<Plan extends string = string> {
   recipe: Omit<SlotClientRecipe, 'mode'>;
   /** The model delegates a tenant client has (`order`, `customer`…). */
   modelKeys: ReadonlySet<string>;
+  /**
+   * The delegates whose tables live in the tenant's placement (tenant data); the others are the
+   * control plane's. Given, tenantDb() refuses control-plane models and controlPlaneDb() refuses
+   * placed ones (except `controlPlaneWrites`). Absent, every table is the placement's (one tier).
+   */
+  placedModels?: ReadonlySet<string>;
+  /** Placed models the control plane also writes with its own changes (an audit trail). */
+  controlPlaneWrites?: ReadonlySet<string>;
   plans: readonly Plan[];
   defaultPlan: Plan;
   policy: TenantPolicy<Plan>;
@@ -502,8 +576,15 @@ function createCore<Plan extends string>(definition: FactoryDefinition<Plan>, op
   const poolSize = (pool as unknown as { options?: { max?: number } }).options?.max ?? 10;
   const slotCount = options.slots ?? Math.max(1, poolSize - DEFAULT_RESERVED_CONNECTIONS);
   const build = slotClientBuilder({ ...definition.recipe, mode });
-  const slots = Array.from({ length: slotCount }, (_, index) => new Slot(pool, build, index));
+  const pools = new PlacementPools(pool, options.databases, options.queueWaitMs ?? 5_000);
+  const slots = Array.from({ length: slotCount }, (_, index) => new Slot(pools, build, index));
+  // Room under the dedicated-connection cap: a slot's connection kept between leases goes back.
+  pools.onPressure = () => {
+    for (const slot of slots) slot.releaseIdle(Date.now(), 0);
+  };
   const fair = new FairShare(slots, { waitMs: options.queueWaitMs ?? 5_000, maxQueued: options.maxQueued });
+  const placed = definition.placedModels;
+  const controlWrites = definition.controlPlaneWrites ?? new Set<string>();
   // One timer for all slots: idle connections go back to the pool for the work of no tenant.
   const sweeper = setInterval(() => {
     const now = Date.now();
@@ -529,10 +610,24 @@ function createCore<Plan extends string>(definition: FactoryDefinition<Plan>, op
     fair,
     tenantField: definition.recipe.scope.tenantField,
     modelKeys: definition.modelKeys,
-    /** Gives every kept connection back to the pool (before pool.end()). */
+    pools,
+    /** Throws when `model` is not data of the handle's route (a control-plane table through tenantDb()). */
+    checkRoute(model: string, route: Route): void {
+      if (!placed || !definition.modelKeys.has(model)) return;
+      if (route === 'tenant' && !placed.has(model)) {
+        throw new Error(
+          `${model} is control-plane data (it stays central whatever the tenant's tier): use controlPlaneDb(), not tenantDb().`,
+        );
+      }
+      if (route === 'control' && placed.has(model) && !controlWrites.has(model)) {
+        throw new Error(`${model} is tenant data (it lives in the tenant's placement): use tenantDb(), not controlPlaneDb().`);
+      }
+    },
+    /** Gives every kept connection back to its pool (before pool.end()); ends the dedicated pools. */
     close() {
       clearInterval(sweeper);
       for (const slot of slots) slot.close();
+      void pools.close();
     },
     shares,
     timeouts,
@@ -541,18 +636,27 @@ function createCore<Plan extends string>(definition: FactoryDefinition<Plan>, op
       const limitMs = timeouts[terms.workload][terms.plan] ?? 0;
       try {
         return await fair.run(terms.tenantId, shares[terms.plan] ?? 1, async (slot) => {
+          const { placement } = terms;
           const lease = new Lease(
-            { tenantId: terms.tenantId, statementTimeoutMs: limitMs, plan: terms.plan, workload: terms.workload },
+            {
+              tenantId: terms.tenantId,
+              statementTimeoutMs: limitMs,
+              plan: terms.plan,
+              workload: terms.workload,
+              placement,
+              ...(placement.tier === 'schema' ? { schema: placement.schema } : {}),
+            },
             slot,
           );
           slot.lease = lease;
-          options.onLease?.({ phase: 'start', slot: slot.index, tenantId: terms.tenantId });
+          const label = placementLabel(placement);
+          options.onLease?.({ phase: 'start', slot: slot.index, tenantId: terms.tenantId, placement: label });
           try {
             return await work(slot);
           } finally {
             await lease.end();
             slot.lease = undefined;
-            options.onLease?.({ phase: 'end', slot: slot.index, tenantId: terms.tenantId });
+            options.onLease?.({ phase: 'end', slot: slot.index, tenantId: terms.tenantId, placement: label });
           }
         });
       } catch (error) {
@@ -593,15 +697,23 @@ export function createTenantClientFactory<C extends PrismaClientLike, Plan exten
      * The client of `tenantId`: a small handle (no PrismaClient of its own); each awaited operation
      * leases one of the shared slots for this tenant.
      */
-    forTenant(tenantId: string, terms: { plan?: Plan; workload?: Workload; requestId?: string } = {}): TenantClient<C, Field> {
-      const { plan = definition.defaultPlan, workload = 'interactive', requestId } = terms;
+    forTenant(tenantId: string, terms: ForTenantTerms<Plan> = {}): TenantClient<C, Field> {
+      const { plan = definition.defaultPlan, workload = 'interactive', requestId, route = 'tenant' } = terms;
       if (!isPlan(plan)) throw new Error(`Unknown plan "${plan}": expected one of ${definition.plans.join(', ')}.`);
       if (workload !== 'interactive' && workload !== 'batch')
         throw new Error(`Unknown workload "${String(workload)}": expected interactive or batch.`);
-      return new Handle(core, { tenantId: assertTenantId(tenantId), plan, workload, requestId }).proxy as TenantClient<C, Field>;
+      if (route !== 'tenant' && route !== 'control') throw new Error(`Unknown route "${String(route)}": expected tenant or control.`);
+      const own = assertPlacement(terms.placement ?? SHARED_PLACEMENT);
+      // The control plane is the app's database, in public, whatever the tenant's tier.
+      const placement = route === 'control' ? SHARED_PLACEMENT : own;
+      const split = own.tier !== 'shared';
+      return new Handle(core, { tenantId: assertTenantId(tenantId), plan, workload, requestId, placement, route, split })
+        .proxy as TenantClient<C, Field>;
     },
     /** Slots in use, free, and held per tenant right now. */
     stats: () => core.fair.stats(),
+    /** Dedicated-database pools alive, their open connections, and the cap across them. */
+    databaseStats: () => core.pools.stats(),
     /** The statement timeout that applies to a plan and workload. */
     statementTimeoutMs: (plan: Plan, workload: Workload = 'interactive') => core.timeouts[workload][plan] ?? 0,
     share: (plan: Plan) => Math.min(core.shares[plan] ?? 1, core.slots.length),
@@ -622,13 +734,33 @@ export type TenantClientFactory<
  */
 export function tenantDbFrom<C extends PrismaClientLike, Plan extends string, Field extends string>(
   factory: TenantClientFactory<C, Plan, Field>,
+  route: Route = 'tenant',
 ): TenantClient<C, Field> | TenantTransaction<C, Field> {
   const store: ContextStore | undefined = tenantStorage.getStore();
   if (!store) throw new TenantContextMissingError('the database');
-  return (
-    (store.transaction as TenantTransaction<C, Field> | undefined) ??
-    factory.forTenant(store.tenantId, { plan: store.plan as Plan | undefined, workload: store.workload, requestId: store.requestId })
-  );
+  // Inside an open transaction of this route: that transaction, so helpers join it.
+  if (store.transaction !== undefined && (store.transactionRoute ?? 'tenant') === route) {
+    return store.transaction as TenantTransaction<C, Field>;
+  }
+  // Otherwise a handle; inside the other route's transaction it joins it when both reach the same
+  // tables (a shared tenant), and refuses when they do not.
+  return factory.forTenant(store.tenantId, {
+    plan: store.plan as Plan | undefined,
+    workload: store.workload,
+    requestId: store.requestId,
+    placement: store.placement,
+    route,
+  });
+}
+
+export interface ForTenantTerms<Plan extends string = string> {
+  plan?: Plan;
+  workload?: Workload;
+  requestId?: string;
+  /** Where the tenant's data lives (default: shared). */
+  placement?: Placement;
+  /** `control` for the control plane's tables (members, API keys, the tenant row). */
+  route?: Route;
 }
 
 /** SQLSTATE 57014 anywhere in the error's chain (Prisma wraps the driver's error). */

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+import type { Placement } from './placement';
+
 // The tenant context of one unit of work (a request, a server action, a job): who acts, in which
 // tenant, with which role and plan. It is opened once per entry point by `runInTenant` — never from
 // a parameter a caller could get wrong — and read by the tenant client, the app's audit helper and
@@ -32,12 +34,18 @@ export interface TenantContext<Plan extends string = string, Role extends string
   plan?: Plan;
   /** Interactive unless said otherwise. */
   workload?: Workload;
+  /** Where the tenant's data lives (resolved with the membership); shared when absent. */
+  placement?: Placement;
   requestId: string;
 }
 
 export interface ContextStore extends TenantContext {
   /** The open interactive transaction, so nested work joins it instead of opening another. */
   transaction?: unknown;
+  /** Where that transaction runs (placementLabel(): `shared`, `schema:t_…`, `database:…`). */
+  transactionPlacement?: string;
+  /** Which route opened it: tenantDb() ('tenant') or controlPlaneDb() ('control'). */
+  transactionRoute?: 'tenant' | 'control';
 }
 
 // One store per process, not per module instance: Next.js bundles a module once per route, and the
@@ -75,4 +83,14 @@ export function maybeCurrentTenant(): TenantContext | undefined {
  */
 export function currentTransaction(): unknown {
   return tenantStorage.getStore()?.transaction;
+}
+
+/**
+ * Runs `work` in the current tenant context without its open transaction: the control-plane read a
+ * tenant-data transaction needs (the plan, in a quota check) when the two live apart.
+ */
+export function withoutTransaction<T>(work: () => Promise<T>): Promise<T> {
+  const store = tenantStorage.getStore();
+  if (!store?.transaction) return work();
+  return tenantStorage.run({ ...store, transaction: undefined, transactionPlacement: undefined, transactionRoute: undefined }, work);
 }

@@ -8,6 +8,7 @@ export {
   currentTransaction,
   maybeCurrentTenant,
   TenantContextMissingError,
+  withoutTransaction,
   WORKLOADS,
   type TenantContext,
   type Workload,
@@ -19,8 +20,10 @@ export {
   isStatementTimeout,
   type BusyEvent,
   type KeyHelper,
+  type ForTenantTerms,
   type LeaseEvent,
   type PrismaClientLike,
+  type Route,
   type StatementTimeoutEvent,
   type TenantClient,
   type TenantClientFactory,
@@ -30,12 +33,25 @@ export {
   type TenantTransaction,
 } from './client';
 export { FairShare, type FairShareOptions } from './fair-share';
+export {
+  assertPlacement,
+  PLACEMENT_TIERS,
+  placementLabel,
+  PlacementPools,
+  sameDatabase,
+  schemaRewriter,
+  SHARED_PLACEMENT,
+  type DedicatedDatabases,
+  type Placement,
+  type PlacementTier,
+} from './placement';
 // Layer (a) on its own, for tests, benchmarks and drivers of your own.
 export { pipelined, SET_TENANT_AND_TIMEOUT_SQL, SET_TENANT_SQL, WRITE_FAILED, type PipelineStatement } from './pipeline';
 export {
   assertTenantId,
   isBroken,
   ScopedPool,
+  searchPathOf,
   TenantBoundPool,
   type Binding,
   type Checkout,

@@ -6,6 +6,7 @@ import {
   type FactoryDefinition,
   type PrismaClientClass,
   type PrismaClientLike,
+  type Route,
   type TenantClient,
   type TenantClientFactory,
   type TenantClientFactoryOptions,
@@ -14,6 +15,7 @@ import {
 } from './client';
 import { TenantContextMissingError, tenantStorage, WORKLOADS, type TenantContext } from './context';
 import type { StatementTimeoutError, TenantBusyError } from './errors';
+import { assertPlacement, schemaRewriter } from './placement';
 import { createScope, tenantModelsOf, type GlobalScope, type PrismaNamespace } from './scope';
 import { assertTenantId } from './tenant-pool';
 
@@ -63,6 +65,16 @@ export interface TenancyDefinition<
   connect?: () => TenantClientFactoryOptions<Plan>;
   /** Names the process-wide clients (one per name, shared by every bundle of the module). */
   name?: string;
+  /**
+   * The tenant data that lives in a tenant's placement (schema or database tier): model name →
+   * table name. Every other model is the control plane's and stays in the app's database, reached
+   * with controlPlaneDb(). Absent, the app has one tier and every model is tenantDb()'s.
+   */
+  placed?: {
+    models: Readonly<Record<string, string>>;
+    /** Placed models the control plane writes too, with its own changes (an audit trail). */
+    controlPlaneWrites?: readonly string[];
+  };
 }
 
 export type ContextInput<Plan extends string, Role extends string, Actor extends string> = Omit<
@@ -94,13 +106,22 @@ export function createTenancy<
       }
     }
   }
+  const delegateOf = (model: string) => {
+    const key = model.charAt(0).toLowerCase() + model.slice(1);
+    if (!modelKeys.has(key)) throw new Error(`createTenancy(): placed model "${model}" is not a model of the generated client.`);
+    return key;
+  };
+  const placed = definition.placed;
   const factoryDefinition: FactoryDefinition<Plan> = {
     recipe: {
       PrismaClient: definition.PrismaClient as unknown as PrismaClientClass<PrismaClientLike>,
       clientOptions: definition.clientOptions,
       scope,
+      rewrite: placed ? schemaRewriter(Object.values(placed.models)) : undefined,
     },
     modelKeys,
+    placedModels: placed ? new Set(Object.keys(placed.models).map(delegateOf)) : undefined,
+    controlPlaneWrites: placed ? new Set((placed.controlPlaneWrites ?? []).map(delegateOf)) : undefined,
     plans: definition.plans,
     defaultPlan: definition.plans[0],
     policy: definition.policy,
@@ -141,11 +162,20 @@ export function createTenancy<
     /** A set of tenant clients over `options.pool` (tests, benchmarks, a second pool). */
     createTenantClientFactory: createFactory,
     /** The tenant client of the current context, from a factory of your own. */
-    tenantDbFrom: (factory: Factory): TenantClient<C, Field> | TenantTransaction<C, Field> => tenantDbFrom(factory),
+    tenantDbFrom: (factory: Factory, route: Route = 'tenant'): TenantClient<C, Field> | TenantTransaction<C, Field> =>
+      tenantDbFrom(factory, route),
 
-    /** The database, as the tenant in context sees it. Throws outside a tenant context. */
+    /** The tenant's data, in its placement, as the tenant in context sees it. Throws outside a tenant context. */
     tenantDb(): TenantClient<C, Field> | TenantTransaction<C, Field> {
       return tenantDbFrom(processFactory());
+    },
+
+    /**
+     * The tenant's rows of the control plane (members, invitations, API keys, its tenant row), as
+     * the tenant in context sees them: in the app's database whatever the tenant's tier.
+     */
+    controlPlaneDb(): TenantClient<C, Field> | TenantTransaction<C, Field> {
+      return tenantDbFrom(processFactory(), 'control');
     },
 
     /** The process-wide factory behind tenantDb() (built on first use). */
@@ -168,6 +198,7 @@ export function createTenancy<
       check(context.role, definition.roles, 'role');
       check(context.actorType, definition.actors, 'actor type');
       check(context.workload, WORKLOADS, 'workload');
+      if (context.placement) assertPlacement(context.placement);
       const outer = tenantStorage.getStore();
       if (outer && outer.tenantId !== context.tenantId) {
         throw new Error('runInTenant(): a tenant context cannot be nested inside another tenant’s context.');

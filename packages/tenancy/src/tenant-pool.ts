@@ -1,6 +1,7 @@
 import pg from 'pg';
 
 import { pipelined, SET_TENANT_AND_TIMEOUT_SQL, SET_TENANT_SQL, WRITE_FAILED } from './pipeline';
+import { assertPlacement } from './placement';
 
 // Layer (a), the database layer: a pg.Pool look-alike handed to Prisma's PrismaPg adapter. Every
 // statement it runs carries `app.tenant_id` (and the plan's statement_timeout), set
@@ -36,6 +37,13 @@ export function assertTenantId(tenantId: string): string {
 export interface Binding {
   readonly tenantId: string;
   readonly statementTimeoutMs: number;
+  /**
+   * The tenant's own schema (the `schema` tier): the placed tables' qualified names are rewritten
+   * to it, and the transaction's search_path is it alone (then pg_temp), so raw SQL with
+   * unqualified names reaches it too — and a table missing there fails instead of falling through
+   * to the shared tables.
+   */
+  readonly schema?: string;
 }
 
 /** A connection lent for one statement or one interactive transaction. */
@@ -55,10 +63,29 @@ type QueryConfig = pg.QueryConfig & { rowMode?: 'array' };
 
 const isBegin = (text: string) => /^\s*BEGIN\s*;?\s*$/i.test(text);
 // One statement either way, so the limit never costs a round trip of its own.
-const settings = (binding: Binding) =>
-  binding.statementTimeoutMs > 0
-    ? { text: SET_TENANT_AND_TIMEOUT_SQL, values: [binding.tenantId, String(binding.statementTimeoutMs)] }
-    : { text: SET_TENANT_SQL, values: [binding.tenantId] };
+const settings = (binding: Binding) => {
+  if (binding.schema === undefined) {
+    return binding.statementTimeoutMs > 0
+      ? { text: SET_TENANT_AND_TIMEOUT_SQL, values: [binding.tenantId, String(binding.statementTimeoutMs)] }
+      : { text: SET_TENANT_SQL, values: [binding.tenantId] };
+  }
+  const inSchema = `${SET_TENANT_SQL}, set_config('search_path', $2, true)`;
+  return binding.statementTimeoutMs > 0
+    ? {
+        text: `${inSchema}, set_config('statement_timeout', $3, true)`,
+        values: [binding.tenantId, searchPathOf(binding.schema), String(binding.statementTimeoutMs)],
+      }
+    : { text: inSchema, values: [binding.tenantId, searchPathOf(binding.schema)] };
+};
+
+/** The search_path of a schema tenant: its schema, then pg_temp (named, so it is searched last). */
+export function searchPathOf(schema: string): string {
+  assertPlacement({ tier: 'schema', schema });
+  return `"${schema}", pg_temp`;
+}
+
+/** Rewrites a statement for a binding's schema (identity when it has none). */
+export type StatementRewriter = (text: string, schema: string) => string;
 
 /**
  * A pg.Pool look-alike (Prisma's PrismaPg adapter accepts a pg.Pool) that takes connections from a
@@ -68,15 +95,24 @@ export class ScopedPool extends pg.Pool {
   constructor(
     private readonly source: ConnectionSource,
     readonly mode: TenantDbMode = 'pipelined',
+    private readonly rewrite?: StatementRewriter,
   ) {
     super({ max: 1, allowExitOnIdle: true });
+  }
+
+  /** The statement as it must run for `binding`: placed tables qualified with its schema. */
+  private scoped(query: QueryConfig, binding: Binding): QueryConfig {
+    if (binding.schema === undefined) return query;
+    if (!this.rewrite) throw new Error('A schema tenant needs a scoped pool that knows the placed tables (rewrite).');
+    const text = this.rewrite(query.text, binding.schema);
+    return text === query.text ? query : { ...query, text };
   }
 
   // A single statement outside any interactive transaction.
   // @ts-expect-error -- narrower than pg.Pool's overloads: Prisma's adapter only calls query(config).
   override async query(config: QueryConfig | string, values?: unknown[]): Promise<pg.QueryResult> {
-    const query: QueryConfig = typeof config === 'string' ? { text: config, values } : config;
     const binding = this.source.binding();
+    const query = this.scoped(typeof config === 'string' ? { text: config, values } : config, binding);
     const { client, done } = await this.source.checkout();
     let broken: Error | undefined;
     try {
@@ -109,7 +145,7 @@ export class ScopedPool extends pg.Pool {
     let broken: Error | undefined;
     let released = false;
     const scopedQuery = async (config: QueryConfig | string, values?: unknown[]) => {
-      const query: QueryConfig = typeof config === 'string' ? { text: config, values } : config;
+      const query = this.scoped(typeof config === 'string' ? { text: config, values } : config, binding);
       try {
         if (!isBegin(query.text)) return await originalQuery(query);
         if (mode === 'pipelined') return await pipelined(client, query, { after: [settings(binding)] });

@@ -15,8 +15,12 @@ export interface AcquiredServer {
   release(): Promise<void>;
 }
 
-export async function acquireServer(): Promise<AcquiredServer> {
-  const bootstrapUrl = process.env.BOOTSTRAP_DATABASE_URL;
+/**
+ * `variable` names the environment variable of a server given from outside: the tiered tests ask
+ * for a second server (BOOTSTRAP_DEDICATED_DATABASE_URL) for the dedicated databases.
+ */
+export async function acquireServer(variable = 'BOOTSTRAP_DATABASE_URL'): Promise<AcquiredServer> {
+  const bootstrapUrl = process.env[variable];
   if (bootstrapUrl) return { bootstrapUrl, shared: true, release: async () => {} };
 
   const root = await mkdtemp(path.join(os.tmpdir(), 'bulkhead-pg-'));
