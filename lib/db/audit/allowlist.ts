@@ -1,4 +1,6 @@
-import type { Allowlist } from '@bulkhead/tenancy/audit';
+import { migrationLedger, type Allowlist } from '@bulkhead/tenancy/audit';
+
+import { PLACED_TABLES } from '../../tenancy/placement';
 
 // What Bulkhead's isolation audit accepts on purpose, each entry with the reason a reviewer can
 // check. Keep it short: every line here is a place where the schema departs from "every table has a
@@ -271,3 +273,24 @@ export const BULKHEAD_ALLOWLIST: Allowlist = {
     },
   ],
 };
+
+/**
+ * The allowlist of a tenant schema (docs/tiers.md): the schema-tier copy of the placed tables has
+ * the shared tables' policies and keys, so it departs from the rule exactly where they do — the
+ * same entries, re-qualified with the schema — plus the schema's own migration ledger.
+ */
+export function tenantSchemaAllowlist(schema: string): Allowlist {
+  const placed = new Set<string>(Object.values(PLACED_TABLES));
+  const requalify = (object: string) =>
+    object.replace(/(^|ON )public\.([a-z_]+)$/, (whole, before: string, table: string) =>
+      placed.has(table) ? `${before}${schema}.${table}` : whole,
+    );
+  return {
+    tablesWithoutTenantData: [...BULKHEAD_ALLOWLIST.tablesWithoutTenantData, migrationLedger(schema)],
+    globalTables: BULKHEAD_ALLOWLIST.globalTables,
+    exemptions: BULKHEAD_ALLOWLIST.exemptions.flatMap((entry) => {
+      const object = requalify(entry.object);
+      return object === entry.object ? [entry] : [entry, { ...entry, object }];
+    }),
+  };
+}

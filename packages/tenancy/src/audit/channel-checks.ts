@@ -60,7 +60,10 @@ async function foreignKeyWithoutTenant(ctx: AuditContext): Promise<Finding[]> {
   for (const key of keys) {
     const table = byOid.get(key.table_oid)!;
     const from = table.tenantKey;
-    const to = byOid.get(key.referenced_oid)?.tenantKey ?? null;
+    // A table of another schema is out of this audit's scope, except a global table the allowlist
+    // keys by the tenant (a tenant schema's rows referencing the control plane's public.tenants).
+    const to =
+      byOid.get(key.referenced_oid)?.tenantKey ?? ctx.allowlist.globalTables.find((g) => g.table === key.referenced)?.tenantKey ?? null;
     const object = `${key.name} ON ${table.name}`;
     const shape = `(${key.columns.join(', ')}) → ${key.referenced}(${key.referenced_columns.join(', ')})`;
     if (from && to && !key.columns.some((column, i) => column === from && key.referenced_columns[i] === to)) {
