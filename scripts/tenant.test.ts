@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+import { describe, expect, inject, it } from 'vitest';
+
+import { setupTestDatabase } from '@/test/db';
+import { withClient } from '@/test/fixtures';
+
+// The operator CLI (scripts/tenant.ts), run as an operator would, against a test database:
+// tenant:create on each tier, tenant:place of a shared tenant, and refusals with a message.
+
+const run = promisify(execFile);
+const database = setupTestDatabase();
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { bootstrapUrl } = inject('testDatabaseServer');
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'test',
+    PATH: process.env.PATH,
+    MIGRATION_DATABASE_URL: database.current.urls.migration,
+    OPS_DATABASE_URL: database.current.urls.ops,
+    BOOTSTRAP_DATABASE_URL: bootstrapUrl,
+  };
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/tenant.ts', ...args], { env, timeout: 60_000 });
+    return { code: 0, out: stdout, err: stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, out: failed.stdout, err: failed.stderr };
+  }
+}
+
+const placement = (slug: string) =>
+  withClient(database.current.urls.ops, async (db) => {
+    const { rows } = await db.query<{ tier: string; schema_name: string | null; database_name: string | null }>(
+      `SELECT p.tier::text AS tier, p.schema_name, p.database_name FROM tenant_placements p JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = $1`,
+      [slug],
+    );
+    return rows[0];
+  });
+
+describe('npm run tenant:create / tenant:place', () => {
+  it('creates a tenant on each tier', async () => {
+    expect((await cli('create', '--slug', 'flat', '--name', 'Flat')).code).toBe(0);
+    expect(await placement('flat')).toMatchObject({ tier: 'shared' });
+    const schema = await cli('create', '--slug', 'own-schema', '--name', 'Own schema', '--tier', 'schema', '--plan', 'pro');
+    expect(schema.code, schema.err).toBe(0);
+    expect(schema.out).toMatch(/schema t_own_schema created in \d+ ms/);
+    expect(await placement('own-schema')).toMatchObject({ tier: 'schema', schema_name: 't_own_schema' });
+    const dedicated = await cli('create', '--slug', 'own-db', '--name', 'Own database', '--tier', 'database');
+    expect(dedicated.code, dedicated.err).toBe(0);
+    expect(dedicated.out).toMatch(/created and migrated in \d+ ms/);
+    expect(await placement('own-db')).toMatchObject({ tier: 'database', database_name: `${database.current.database}_t_own_db` });
+  }, 120_000);
+
+  it('places a shared tenant in a schema of its own, once', async () => {
+    expect((await cli('create', '--slug', 'grows', '--name', 'Grows')).code).toBe(0);
+    expect((await cli('place', 'grows', '--tier', 'schema')).code).toBe(0);
+    expect(await placement('grows')).toMatchObject({ tier: 'schema', schema_name: 't_grows' });
+    const again = await cli('place', 'grows', '--tier', 'database');
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('grows is on the schema tier already');
+  }, 120_000);
+
+  it('refuses bad input with a message and writes nothing', async () => {
+    const taken = await cli('create', '--slug', 'flat', '--name', 'Again');
+    expect([taken.code, taken.err.trim()]).toEqual([2, 'A tenant with the address "flat" exists already.']);
+    const owner = await cli('create', '--slug', 'orphan', '--name', 'Orphan', '--owner', 'nobody@example.test');
+    expect(owner.code).toBe(2);
+    expect(owner.err).toContain('No user with the email nobody@example.test');
+    expect(await placement('orphan')).toBeUndefined();
+    const target = await cli('create', '--slug', 'far', '--name', 'Far', '--tier', 'database', '--target', 'mars');
+    expect(target.code).toBe(2);
+    expect(target.err).toContain('Unknown database target "mars"');
+    expect(await placement('far')).toBeUndefined();
+    expect((await cli('create', '--slug', 'Bad Slug', '--name', 'x')).code).toBe(2);
+  }, 120_000);
+});
