@@ -1,7 +1,8 @@
-import type { TenantDbMode } from '@bulkhead/tenancy';
+import type { Placement, TenantDbMode } from '@bulkhead/tenancy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { setupTestDatabase } from '@/test/db';
+import { placeInDatabase, placeInSchema } from '@/lib/db/tiers';
+import { dedicatedServer, setupTestDatabase } from '@/test/db';
 import { withClient } from '@/test/fixtures';
 import { tenantClients } from '@/test/tenancy';
 
@@ -10,7 +11,10 @@ import type { TenantClient } from './index';
 // Many tenants, many concurrent operations, one small pool: every result is checked against the
 // exact rows its tenant should get. This is where a tenant carried over on a reused connection,
 // or two tenants' requests batched together by Prisma, would show up — as a wrong row or as an
-// empty result where a row must exist.
+// empty result where a row must exist. The tiers are mixed (docs/tiers.md): some tenants live in a
+// schema of their own and some in a database of their own on a second server, and they get a third
+// of the operations, so a statement routed to the wrong placement would show up too (their rows
+// are no longer in the shared tables).
 
 const TENANTS = 10_000;
 const CONCURRENCY = 32;
@@ -23,10 +27,17 @@ interface Expected {
   orderIds: string[];
   ordersByCustomer: Map<string, string[]>;
   sum: number;
+  placement: Placement;
 }
 
+const SCHEMA_TENANTS = 20;
+const DATABASE_TENANTS = 3;
+
 const database = setupTestDatabase();
+const second = dedicatedServer();
 const tenants: Expected[] = [];
+/** The tenants not in the shared tables. */
+const placed: Expected[] = [];
 
 beforeAll(async () => {
   await withClient(database.current.urls.ops, async (db) => {
@@ -58,9 +69,11 @@ beforeAll(async () => {
         orderIds: [],
         ordersByCustomer: new Map(),
         sum: 0,
+        placement: { tier: 'shared' },
       };
       byId.set(row.id, expected);
       tenants.push(expected);
+      if (row.n < SCHEMA_TENANTS + DATABASE_TENANTS) placed[row.n] = expected;
     }
     const { rows } = await db.query<{ id: string; tenant_id: string; total: number; customer_id: string }>(
       `SELECT id, tenant_id, total, customer_id FROM orders`,
@@ -75,6 +88,21 @@ beforeAll(async () => {
   });
   expect(tenants).toHaveLength(TENANTS);
   expect(tenants.every((tenant) => tenant.orderIds.length >= 2)).toBe(true);
+  for (const [n, tenant] of placed.entries()) {
+    if (n < SCHEMA_TENANTS) {
+      tenant.placement = { tier: 'schema', schema: `t_hammer_${n}` };
+      await placeInSchema(database.current.urls, tenant.tenantId, tenant.placement.schema);
+    } else {
+      const name = second.newName();
+      tenant.placement = { tier: 'database', target: 'second', database: name };
+      await placeInDatabase(database.current.urls, tenant.tenantId, {
+        target: second.target,
+        database: name,
+        rolePrefix: second.rolePrefix,
+        template: second.template,
+      });
+    }
+  }
 }, 300_000);
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
@@ -82,7 +110,12 @@ const sameIds = (a: string[], b: string[]) => a.length === b.length && [...a].so
 
 async function hammer(mode: TenantDbMode, operations: number) {
   // The app's shape: a pool of 10, of which the tenant slots may use 8 (2 stay reserved).
-  const clients = tenantClients(database.current.urls.app, { mode, poolSize: 10, queueWaitMs: 120_000 });
+  const clients = tenantClients(database.current.urls.app, {
+    mode,
+    poolSize: 10,
+    queueWaitMs: 120_000,
+    databases: { poolConfig: (_target, name) => ({ connectionString: second.appUrl(name) }) },
+  });
   let done = 0;
   let mismatches = 0;
   let empties = 0;
@@ -96,7 +129,7 @@ async function hammer(mode: TenantDbMode, operations: number) {
   const worker = async () => {
     while (done < operations) {
       done++;
-      const tenant = pick(tenants);
+      const tenant = Math.random() < 1 / 3 ? pick(placed) : pick(tenants);
       const kind = Math.random();
       await clients.as(
         tenant.tenantId,
@@ -140,7 +173,7 @@ async function hammer(mode: TenantDbMode, operations: number) {
               fail(count === 0 ? 'empty' : 'mismatch', `transaction saw ${count} orders`);
           }
         },
-        { plan: tenant.plan },
+        { plan: tenant.plan, placement: tenant.placement },
       );
     }
   };
@@ -155,7 +188,7 @@ async function hammer(mode: TenantDbMode, operations: number) {
   return { done, mismatches, empties, failures, built, slots: clients.factory.slotCount };
 }
 
-describe('hammer: concurrent operations of 10,000 tenants through one small pool', () => {
+describe('hammer: concurrent operations of 10,000 tenants of mixed tiers through one small pool', () => {
   afterAll(() => undefined);
 
   it('pipelined mode: 30,000 operations, every one sees exactly its tenant’s rows', { timeout: 300_000 }, async () => {
