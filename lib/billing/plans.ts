@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { controlPlaneDb, currentTenant, tenantDb, withoutTransaction, type TenantTransaction } from '../tenancy';
+import { controlPlaneDb, currentTenant, tenantDb, type TenantTransaction } from '../tenancy';
 
 // Plans, their quotas and rate limits, and how a tenant moves between them. Quotas are checked in
 // the transaction that would exceed them, under a per-tenant lock, so two requests at once cannot
@@ -97,13 +97,11 @@ async function countUsage(db: Db, kind: QuotaKind): Promise<number> {
 
 /**
  * The tenant's plan as the control plane has it now (not as the request started with). Inside a
- * control-plane transaction it is read in it; inside a tenant-data transaction of a tenant whose
- * data lives apart (its own schema or database), outside it — the tenant row is not there.
+ * control-plane transaction it is read in it. Inside a tenant-data transaction it is read in it for
+ * a shared tenant, and beside it for a tenant whose data lives apart (docs/tiers.md).
  */
-export async function currentPlan(inside: 'tenant' | 'control' = 'control'): Promise<PlanName> {
-  const read = () => controlPlaneDb().tenant.findFirstOrThrow({ select: { plan: true } });
-  const apart = (currentTenant().placement?.tier ?? 'shared') !== 'shared';
-  const tenant = inside === 'tenant' && apart ? await withoutTransaction(read) : await read();
+export async function currentPlan(): Promise<PlanName> {
+  const tenant = await controlPlaneDb().tenant.findFirstOrThrow({ select: { plan: true } });
   return tenant.plan;
 }
 
@@ -119,7 +117,7 @@ async function lockQuota(tx: TenantTransaction, kind: QuotaKind): Promise<void> 
  */
 export async function assertQuota(tx: TenantTransaction, kind: QuotaKind): Promise<void> {
   await lockQuota(tx, kind);
-  const plan = await currentPlan(routeOf(kind));
+  const plan = await currentPlan();
   const limit = limitOf(plan, kind);
   if (limit === null) return;
   const used = await countUsage(tx, kind);

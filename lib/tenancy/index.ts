@@ -23,7 +23,7 @@ import { dedicatedDatabases, PLACED_TABLES } from './placement';
 export { audit, type AuditEventInput } from './audit';
 export { LOCAL_TARGET, PLACED_TABLES, routeOf, targetServer } from './placement';
 export { TenantContextMissingError, type MembershipRole, type TenantContext } from './context';
-export { CrossTenantArgumentError, withoutTransaction } from '@bulkhead/tenancy';
+export { CrossTenantArgumentError } from '@bulkhead/tenancy';
 
 /** Shares and timeouts when nothing overrides them (lib/env.ts has the same defaults). */
 export const DEFAULT_POLICY = {

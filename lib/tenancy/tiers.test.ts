@@ -188,18 +188,26 @@ describe('the router', () => {
     }
   });
 
-  it('one transaction cannot span a database tenant’s two databases', async () => {
-    await expect(
+  it('one transaction cannot span a database tenant’s two databases: a control-plane read runs beside it, a write is refused', async () => {
+    const inTransaction = (work: () => Promise<unknown>) =>
       clients.as(
         hooli.id,
         (db) =>
           db.$transaction(async (tx) => {
             await tx.customer.count();
-            await clients.controlDb().membership.count();
+            return work();
           }),
         { placement: placements().hooli },
-      ),
-    ).rejects.toThrow(/one transaction cannot span|inside a transaction of the other route/);
+      );
+    expect(await inTransaction(() => clients.controlDb().membership.count())).toBe(1);
+    await expect(inTransaction(() => clients.controlDb().membership.updateMany({ data: { role: 'admin' } }))).rejects.toThrow(
+      /inside a transaction of the other route/,
+    );
+    await expect(inTransaction(() => clients.controlDb().$queryRaw`SELECT 1`)).rejects.toThrow(/inside a transaction of the other route/);
+    const role = await withClient(database.current.urls.ops, (db) =>
+      db.query<{ role: string }>('SELECT role::text AS role FROM memberships WHERE tenant_id = $1', [hooli.id]),
+    );
+    expect(role.rows[0]!.role).toBe('owner');
   });
 
   it('keeps the open connections to dedicated databases under the global cap', async () => {

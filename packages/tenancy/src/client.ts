@@ -59,6 +59,9 @@ export interface TenantPolicyOverride<Plan extends string = string> {
 /** The connections of the pool that tenant work can never take. */
 export const DEFAULT_RESERVED_CONNECTIONS = 2;
 
+/** Slots for control-plane reads beside a tenant-data transaction (see createCore). */
+const SIDE_SLOTS = 2;
+
 // ─── slots and leases ────────────────────────────────────────────────────────────────────────────
 
 interface LeaseTerms extends Binding {
@@ -294,6 +297,19 @@ function slotClientBuilder(recipe: SlotClientRecipe): (slot: Slot) => SlotClient
 // ─── the handle domain code holds ────────────────────────────────────────────────────────────────
 
 const RAW_METHODS = new Set<PropertyKey>(['$queryRaw', '$executeRaw', '$queryRawTyped']);
+/** Model operations that only read. */
+const READS = new Set<string>([
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'count',
+  'aggregate',
+  'groupBy',
+]);
+/** joinable(): run beside the open transaction, on a side slot. */
+const BESIDE = Symbol('beside');
 
 type AnyTransaction = Record<string, unknown>;
 type Build<T> = (client: SlotClient | AnyTransaction) => PromiseLike<T>;
@@ -308,6 +324,8 @@ class Deferred<T> implements PromiseLike<T> {
   constructor(
     private readonly handle: Handle,
     readonly build: Build<T>,
+    /** A model read (findMany, count…): the one kind of operation that may run beside a transaction. */
+    readonly read = false,
   ) {}
 
   then<A = T, B = never>(
@@ -330,7 +348,7 @@ class Deferred<T> implements PromiseLike<T> {
   }
 
   private run(): Promise<T> {
-    return (this.started ??= this.handle.execute(this.build));
+    return (this.started ??= this.handle.execute(this.build, this.read));
   }
 }
 
@@ -400,8 +418,11 @@ class Handle {
           typeof operation !== 'string'
             ? undefined
             : (args?: unknown) =>
-                new Deferred(this, (client) =>
-                  (client as unknown as Record<string, Record<string, (a: unknown) => PromiseLike<unknown>>>)[model]![operation]!(args),
+                new Deferred(
+                  this,
+                  (client) =>
+                    (client as unknown as Record<string, Record<string, (a: unknown) => PromiseLike<unknown>>>)[model]![operation]!(args),
+                  READS.has(operation),
                 ),
       });
       this.delegates.set(model, delegate);
@@ -409,23 +430,31 @@ class Handle {
     return delegate;
   }
 
-  /** The open interactive transaction of this tenant in the current context, if any. */
-  private joinable(): AnyTransaction | undefined {
+  /**
+   * The open interactive transaction of this tenant in the current context, if any; BESIDE for a
+   * control-plane read inside a tenant-data transaction of a tenant whose data lives apart.
+   */
+  private joinable(read = false): AnyTransaction | typeof BESIDE | undefined {
     const store = tenantStorage.getStore();
     if (store?.transaction === undefined) return undefined;
     if (store.tenantId !== this.terms.tenantId) throw new Error('A tenant client was used inside another tenant’s transaction.');
     if ((store.transactionPlacement ?? 'shared') !== placementLabel(this.terms.placement)) {
+      // A read of the control plane (the tenant's settings, its plan) needs no atomicity with the
+      // tenant-data transaction: it runs beside it, on a side slot, never waiting for the tenant's
+      // own slots (which the open transaction holds: with a share of one, that would never end).
+      if (read && this.terms.route === 'control' && store.transactionRoute === 'tenant') return BESIDE;
       throw new Error(
         `${this.terms.route === 'tenant' ? 'tenantDb()' : 'controlPlaneDb()'} was used inside a transaction of the other route: ` +
           'this tenant’s data lives apart from the control plane (docs/tiers.md). Do the control-plane work before or after ' +
-          'the transaction, or outside it with withoutTransaction().',
+          'the transaction (a control-plane read inside a tenant-data transaction runs beside it on its own).',
       );
     }
     return store.transaction as AnyTransaction;
   }
 
-  execute<T>(build: Build<T>): Promise<T> {
-    const open = this.joinable();
+  execute<T>(build: Build<T>, read = false): Promise<T> {
+    const open = this.joinable(read);
+    if (open === BESIDE) return this.factory.withSlot(this.terms, (slot) => build(slot.client), 'side');
     // Inside an interactive transaction of the same tenant, everything joins it: one connection,
     // one snapshot, and no second slot to wait for while holding the first (no self-deadlock).
     if (open) return Promise.resolve(build(open));
@@ -433,7 +462,8 @@ class Handle {
   }
 
   private transaction(work: unknown, options?: unknown): Promise<unknown> {
-    const open = this.joinable();
+    // A transaction is never a read: it joins the open one, or is refused across routes.
+    const open = this.joinable() as AnyTransaction | undefined;
     if (Array.isArray(work)) {
       const items = work as Deferred<unknown>[];
       if (!items.every((item) => item instanceof Deferred))
@@ -583,12 +613,18 @@ function createCore<Plan extends string>(definition: FactoryDefinition<Plan>, op
     for (const slot of slots) slot.releaseIdle(Date.now(), 0);
   };
   const fair = new FairShare(slots, { waitMs: options.queueWaitMs ?? 5_000, maxQueued: options.maxQueued });
+  // Side slots: a control-plane read inside a tenant-data transaction of a tenant whose data lives
+  // apart runs on one of these, so it never waits for the tenant's own share, which that
+  // transaction holds. Built on first use (a deployment of shared tenants never builds one); each
+  // holds one connection of the app's pool for one read.
+  const sideSlots = Array.from({ length: SIDE_SLOTS }, (_, index) => new Slot(pools, build, slotCount + index));
+  const side = new FairShare(sideSlots, { waitMs: options.queueWaitMs ?? 5_000, maxQueued: options.maxQueued });
   const placed = definition.placedModels;
   const controlWrites = definition.controlPlaneWrites ?? new Set<string>();
   // One timer for all slots: idle connections go back to the pool for the work of no tenant.
   const sweeper = setInterval(() => {
     const now = Date.now();
-    for (const slot of slots) slot.releaseIdle(now);
+    for (const slot of [...slots, ...sideSlots]) slot.releaseIdle(now);
   }, IDLE_CONNECTION_MS);
   sweeper.unref();
   const shares: Record<string, number> = { ...definition.policy.shares, ...options.policy?.shares };
@@ -626,16 +662,17 @@ function createCore<Plan extends string>(definition: FactoryDefinition<Plan>, op
     /** Gives every kept connection back to its pool (before pool.end()); ends the dedicated pools. */
     close() {
       clearInterval(sweeper);
-      for (const slot of slots) slot.close();
+      for (const slot of [...slots, ...sideSlots]) slot.close();
       void pools.close();
     },
     shares,
     timeouts,
     /** Leases a slot to `terms.tenantId` for `work`, maps a statement timeout to its error. */
-    async withSlot<T>(terms: HandleTerms, work: (slot: Slot) => PromiseLike<T>): Promise<T> {
+    async withSlot<T>(terms: HandleTerms, work: (slot: Slot) => PromiseLike<T>, kind: 'main' | 'side' = 'main'): Promise<T> {
       const limitMs = timeouts[terms.workload][terms.plan] ?? 0;
+      const [queue, share] = kind === 'side' ? [side, 1] : [fair, shares[terms.plan] ?? 1];
       try {
-        return await fair.run(terms.tenantId, shares[terms.plan] ?? 1, async (slot) => {
+        return await queue.run(terms.tenantId, share, async (slot) => {
           const { placement } = terms;
           const lease = new Lease(
             {

@@ -84,13 +84,3 @@ export function maybeCurrentTenant(): TenantContext | undefined {
 export function currentTransaction(): unknown {
   return tenantStorage.getStore()?.transaction;
 }
-
-/**
- * Runs `work` in the current tenant context without its open transaction: the control-plane read a
- * tenant-data transaction needs (the plan, in a quota check) when the two live apart.
- */
-export function withoutTransaction<T>(work: () => Promise<T>): Promise<T> {
-  const store = tenantStorage.getStore();
-  if (!store?.transaction) return work();
-  return tenantStorage.run({ ...store, transaction: undefined, transactionPlacement: undefined, transactionRoute: undefined }, work);
-}

@@ -8,7 +8,6 @@ export {
   currentTransaction,
   maybeCurrentTenant,
   TenantContextMissingError,
-  withoutTransaction,
   WORKLOADS,
   type TenantContext,
   type Workload,
