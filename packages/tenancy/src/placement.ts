@@ -88,6 +88,12 @@ interface DedicatedPool {
   pool: pg.Pool;
   lastUsed: number;
   checkedOut: number;
+  /**
+   * Checkouts under way that count on one of the pool's idle connections. pg.Pool hands an idle
+   * connection over on the next tick, so until then idleCount still shows it: two checkouts that
+   * both saw it would get it and a new connection, opened without room under the cap.
+   */
+  claims: number;
 }
 
 /**
@@ -129,8 +135,7 @@ export class PlacementPools {
     const entry = this.poolOf(placement);
     entry.lastUsed = Date.now();
     // A free idle connection costs nothing against the cap; a new one needs room under it.
-    const needsNew = entry.pool.idleCount === 0;
-    if (needsNew) await this.reserve(entry);
+    const room = await this.reserve(entry);
     try {
       const client = await entry.pool.connect();
       entry.checkedOut += 1;
@@ -147,7 +152,8 @@ export class PlacementPools {
       };
       return client;
     } finally {
-      if (needsNew) this.unreserve();
+      if (room === 'idle') entry.claims -= 1;
+      else this.unreserve();
     }
   }
 
@@ -189,28 +195,49 @@ export class PlacementPools {
       });
       // A server that closes an idle connection must not end the process.
       pool.on('error', (error) => console.error(`db: idle connection error (${key}):`, error.message));
-      entry = { pool, lastUsed: Date.now(), checkedOut: 0 };
+      entry = { pool, lastUsed: Date.now(), checkedOut: 0, claims: 0 };
       this.dedicated.set(key, entry);
     }
     return entry;
   }
 
-  private async reserve(entry: DedicatedPool): Promise<void> {
+  /**
+   * Claims one of the pool's unclaimed idle connections (`idle`), or reserves room under the cap
+   * for a new one (`new`), waiting for either; undo it with `claims -= 1` or unreserve().
+   */
+  private async reserve(entry: DedicatedPool): Promise<'idle' | 'new'> {
     const started = Date.now();
-    while (this.open + this.reserved >= this.maxConnections) {
+    for (;;) {
+      if (entry.pool.idleCount > entry.claims) {
+        entry.claims += 1;
+        return 'idle';
+      }
+      if (this.open + this.reserved < this.maxConnections) {
+        this.reserved += 1;
+        return 'new';
+      }
       const left = this.waitMs - (Date.now() - started);
       if (left <= 0) throw new TenantBusyError(this.maxConnections, Date.now() - started);
-      if (entry.pool.idleCount > 0) return; // one came back to this database's own pool meanwhile
       this.makeRoom(entry);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 250));
-        this.waiting.push(() => {
+        // Woken by a connection closing, or by the timer: then it leaves the queue, so that a
+        // stale waiter neither takes the next wake-up from a live one nor keeps every released
+        // connection closing for want of room nobody waits for.
+        const wake = () => {
           clearTimeout(timer);
           resolve();
-        });
+        };
+        const timer = setTimeout(
+          () => {
+            const index = this.waiting.indexOf(wake);
+            if (index >= 0) this.waiting.splice(index, 1);
+            resolve();
+          },
+          Math.min(left, 250),
+        );
+        this.waiting.push(wake);
       });
     }
-    this.reserved += 1;
   }
 
   /** Closes idle connections of the other databases' pools, and asks the slots for theirs. */
@@ -220,10 +247,16 @@ export class PlacementPools {
       if (other === except) continue;
       // pg.Pool closes a connection only on idle timeout or a release with an error; checking
       // out an idle one (no wait: it is there) and releasing it as spent closes it now.
-      for (let i = other.pool.idleCount; i > 0; i--) {
+      // Only the idle connections no checkout has claimed, and claimed meanwhile: taking one a
+      // checkout counts on would have the pool open a new one for it, beyond the cap.
+      for (let i = other.pool.idleCount - other.claims; i > 0; i--) {
+        other.claims += 1;
         void other.pool.connect().then(
-          (client) => client.release(true),
-          () => {},
+          (client) => {
+            other.claims -= 1;
+            client.release(true);
+          },
+          () => (other.claims -= 1),
         );
       }
     }
