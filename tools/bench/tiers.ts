@@ -817,6 +817,12 @@ async function main(): Promise<void> {
       `placements: ${JSON.stringify(where.tiers)}, placed tenants' rows left in the shared tables: ${where.leftInPublic}`,
     );
     const probeAfter = await probeControlPlane(urls.ops, probeTenant);
+    const locks = await withClient(control.bootstrapUrl, async (db) => {
+      const { rows } = await db.query<{ locks: string; connections: string }>(
+        `SELECT current_setting('max_locks_per_transaction') AS locks, current_setting('max_connections') AS connections`,
+      );
+      return `${rows[0]!.locks}, max_connections ${rows[0]!.connections}`;
+    });
 
     // ── the runs: one list of visits, three placements of it ──
     const tenantOf = (slug: string, plan: Plan, placement: Placement, weight = 1): BenchTenant => ({
@@ -878,6 +884,9 @@ async function main(): Promise<void> {
 
     // ── the report ──
     const machine = describeMachine();
+    // A cascade locks every referencing table: past max_locks_per_transaction × connections, it fails.
+    const deleteFigure = (probe: { deleteMs: number; error?: string }) =>
+      probe.error ? `fails (${probe.error}; max_locks_per_transaction ${locks})` : `${ms(probe.deleteMs)} ms`;
     const figures = (q: ReturnType<typeof quantiles>) => [String(q.count), `${ms(q.median)} ms`, `${ms(q.p95)} ms`, `${ms(q.max)} ms`];
     console.log('');
     console.log(
@@ -910,8 +919,7 @@ async function main(): Promise<void> {
     console.log(
       `What the schemas cost the control plane: public.tenants has ${where.tenantTriggers} triggers (foreign keys of every schema's ` +
         `tables); a fresh backend's first read of tenants ${ms(probeBefore.firstReadMs)} → ${ms(probeAfter.firstReadMs)} ms, ` +
-        `deleting one tenant (rolled back) ${ms(probeBefore.deleteMs)} → ${ms(probeAfter.deleteMs)} ms` +
-        `${probeAfter.error ? ` (${probeAfter.error})` : ''}.`,
+        `deleting one tenant (rolled back) ${deleteFigure(probeBefore)} → ${deleteFigure(probeAfter)}.`,
     );
     console.log('');
     console.log(`Workload (one factory per run: pool ${SLOT_POOL_SIZE}, default slots, dedicated cap ${DEDICATED_MAX_CONNECTIONS})`);
