@@ -130,10 +130,12 @@ async function signInOnce(baseURL: string, email: string): Promise<StorageState>
 }
 
 async function discoverApiRecords(api: APIRequestContext, tenant: TenantUnderTest): Promise<ApiRecords> {
-  const orders = await api.get('/api/v1/orders?status=paid');
+  // A tenant a flow writes to meanwhile: its oldest paid order and a seeded product (tenants.ts).
+  const seeded = tenant.records === 'seeded';
+  const orders = await api.get(`/api/v1/orders?status=paid${seeded ? '&sort=placed_asc' : ''}`);
   expect(orders.status(), `listing ${tenant.slug}'s paid orders with its demo key`).toBe(200);
   const order = ((await orders.json()) as { data: { id: string; customer: { id: string } }[] }).data[0];
-  const products = await api.get('/api/v1/products');
+  const products = await api.get(`/api/v1/products${seeded ? `?search=${encodeURIComponent(tenant.canaries[0]!)}` : ''}`);
   const product = ((await products.json()) as { data: { id: string }[] }).data[0];
   if (!order || !product) throw new Error(`the demo seed of ${tenant.slug} has no paid order or product`);
   return { paidOrderId: order.id, customerId: order.customer.id, productId: product.id };
