@@ -55,6 +55,12 @@ async function main() {
       else response.destroy();
     });
   });
+  // An idle keep-alive connection stays open for 65 s, not Node's 5 s. A client or load balancer
+  // that reuses a connection the server is closing at that moment gets a reset (ECONNRESET, "socket
+  // hang up") on a request that never arrived. The side that keeps connections open longer must be
+  // the server: load balancers idle out at 60 s by default.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   // Dev's HMR websocket (and any other upgrade) goes through the same rewrite.
   server.on('upgrade', (request, socket, head) => {
     trust(request);
