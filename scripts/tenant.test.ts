@@ -47,14 +47,14 @@ describe('npm run tenant:create / tenant:place', () => {
     expect(schema.code, schema.err).toBe(0);
     expect(schema.out).toMatch(/schema t_own_schema created in \d+ ms/);
     expect(await placement('own-schema')).toMatchObject({ tier: 'schema', schema_name: 't_own_schema' });
-    const dedicated = await cli('create', '--slug', 'own-db', '--name', 'Own database', '--tier', 'database');
+    const dedicated = await cli('create', '--slug', 'own-db', '--name', 'Own database', '--tier', 'database', '--plan', 'enterprise');
     expect(dedicated.code, dedicated.err).toBe(0);
     expect(dedicated.out).toMatch(/created and migrated in \d+ ms/);
     expect(await placement('own-db')).toMatchObject({ tier: 'database', database_name: `${database.current.database}_t_own_db` });
   }, 120_000);
 
   it('places a shared tenant in a schema of its own, once', async () => {
-    expect((await cli('create', '--slug', 'grows', '--name', 'Grows')).code).toBe(0);
+    expect((await cli('create', '--slug', 'grows', '--name', 'Grows', '--plan', 'pro')).code).toBe(0);
     expect((await cli('place', 'grows', '--tier', 'schema')).code).toBe(0);
     expect(await placement('grows')).toMatchObject({ tier: 'schema', schema_name: 't_grows' });
     const again = await cli('place', 'grows', '--tier', 'database');
@@ -69,7 +69,18 @@ describe('npm run tenant:create / tenant:place', () => {
     expect(owner.code).toBe(2);
     expect(owner.err).toContain('No user with the email nobody@example.test');
     expect(await placement('orphan')).toBeUndefined();
-    const target = await cli('create', '--slug', 'far', '--name', 'Far', '--tier', 'database', '--target', 'mars');
+    // The plan decides the tiers: free stays shared, pro may have a schema, enterprise a database.
+    const free = await cli('create', '--slug', 'cheap', '--name', 'Cheap', '--tier', 'schema');
+    expect(free.code).toBe(2);
+    expect(free.err).toContain('The Free plan keeps a workspace');
+    expect(await placement('cheap')).toBeUndefined();
+    expect((await cli('create', '--slug', 'small', '--name', 'Small')).code).toBe(0);
+    const small = await cli('place', 'small', '--tier', 'schema');
+    expect([small.code, small.err.trim()]).toEqual([
+      2,
+      'small is on the free plan, which does not allow the schema tier: change its plan first.',
+    ]);
+    const target = await cli('create', '--slug', 'far', '--name', 'Far', '--tier', 'database', '--plan', 'enterprise', '--target', 'mars');
     expect(target.code).toBe(2);
     expect(target.err).toContain('Unknown database target "mars"');
     expect(await placement('far')).toBeUndefined();

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 
 import { slugSchema } from '../lib/auth';
+import { tierRefusal } from '../lib/billing';
 import { databaseNameFor, placeInDatabase, placeInSchema, schemaNameFor, type DatabaseTarget } from '../lib/db/tiers';
 import { parseEnv } from '../lib/env';
 import { LOCAL_TARGET } from '../lib/tenancy/placement';
@@ -150,6 +151,9 @@ async function create(args: string[]) {
   if (!/^[a-z0-9-]{1,40}$/.test(values.region!)) usage('--region is a short label: a-z, 0-9 and -.');
   if (!/^[A-Z]{3}$/.test(values.currency!)) usage('--currency is an ISO 4217 code, e.g. USD.');
   if ((values.target || values.database) && tier !== 'database') usage('--target and --database are for --tier database.');
+  const refusal = tierRefusal(values.plan as (typeof PLANS)[number], tier);
+  if (refusal)
+    usage(`--plan ${values.plan} --tier ${tier}: ${refusal.replace(' Ask us to move it first.', '')} Choose a plan that allows the tier.`);
 
   const control = await openControlPlane();
   try {
@@ -209,12 +213,14 @@ async function rePlace(args: string[]) {
   const control = await openControlPlane();
   try {
     const tenant = await withOps(control, async (db) => {
-      const { rows } = await db.query<{ id: string; tier: string }>(
-        'SELECT t.id, p.tier::text AS tier FROM tenants t JOIN tenant_placements p ON p.tenant_id = t.id WHERE t.slug = $1',
+      const { rows } = await db.query<{ id: string; tier: string; plan: (typeof PLANS)[number] }>(
+        'SELECT t.id, p.tier::text AS tier, t.plan::text AS plan FROM tenants t JOIN tenant_placements p ON p.tenant_id = t.id WHERE t.slug = $1',
         [slug],
       );
       if (!rows[0]) usage(`No tenant with the address "${slug}".`);
       if (rows[0].tier !== 'shared') usage(`${slug} is on the ${rows[0].tier} tier already; only a shared tenant can be placed here.`);
+      if (tierRefusal(rows[0].plan, tier))
+        usage(`${slug} is on the ${rows[0].plan} plan, which does not allow the ${tier} tier: change its plan first.`);
       return { id: rows[0].id, slug };
     });
     await place(control, tenant, tier, values);

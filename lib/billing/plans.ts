@@ -24,6 +24,23 @@ export interface PlanLimits {
   tenantRequestsPerMinute: number;
   /** Requests per minute for one API key, below the tenant's, so one script cannot take it all. */
   keyRequestsPerMinute: number;
+  /** Where the plan's data may live (docs/tiers.md): the operator places a tenant only on these. */
+  tiers: readonly PlacementTier[];
+}
+
+/** The isolation tiers (docs/tiers.md), in the order a growing tenant moves up them. */
+export type PlacementTier = 'shared' | 'schema' | 'database';
+
+const TIER_NAMES: Record<PlacementTier, string> = {
+  shared: 'the shared tables',
+  schema: 'a schema of its own',
+  database: 'a database of its own',
+};
+
+/** Why `plan` cannot hold a tenant on `tier`, or undefined when it can. */
+export function tierRefusal(plan: PlanName, tier: PlacementTier): string | undefined {
+  if (PLANS[plan].tiers.includes(tier)) return undefined;
+  return `The ${PLANS[plan].label} plan keeps a workspace's data in ${PLANS[plan].tiers.map((t) => TIER_NAMES[t]).join(' or ')}; this workspace's data is in ${TIER_NAMES[tier]}. Ask us to move it first.`;
 }
 
 export const PLANS: Readonly<Record<PlanName, PlanLimits>> = {
@@ -35,6 +52,7 @@ export const PLANS: Readonly<Record<PlanName, PlanLimits>> = {
     apiKeys: 2,
     tenantRequestsPerMinute: 100,
     keyRequestsPerMinute: 60,
+    tiers: ['shared'],
   },
   pro: {
     label: 'Pro',
@@ -44,6 +62,7 @@ export const PLANS: Readonly<Record<PlanName, PlanLimits>> = {
     apiKeys: 10,
     tenantRequestsPerMinute: 1_000,
     keyRequestsPerMinute: 600,
+    tiers: ['shared', 'schema'],
   },
   enterprise: {
     label: 'Enterprise',
@@ -53,6 +72,7 @@ export const PLANS: Readonly<Record<PlanName, PlanLimits>> = {
     apiKeys: 50,
     tenantRequestsPerMinute: 10_000,
     keyRequestsPerMinute: 5_000,
+    tiers: ['shared', 'schema', 'database'],
   },
 };
 
@@ -168,6 +188,9 @@ export const manualPlanProvider: PlanProvider = {
   name: 'manual',
   async changePlan(to) {
     const actor = currentTenant();
+    // A workspace in a schema or a database of its own keeps a plan that allows it there.
+    const refusal = tierRefusal(to, actor.placement?.tier ?? 'shared');
+    if (refusal) throw new AppError('conflict', refusal);
     return controlPlaneDb().$transaction(async (tx) => {
       // Moving down must not leave the tenant above its new quotas (except orders already placed).
       for (const kind of ['members', 'apiKeys'] as const) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, listApiKeys } from '@/lib/api-keys/service';
 import { listAuditEvents } from '@/lib/audit-log/service';
 import { lastSixMonths } from '@/lib/billing/dashboard';
-import { planUsage } from '@/lib/billing/plans';
+import { manualPlanProvider, planUsage } from '@/lib/billing/plans';
 import { revenueReport } from '@/lib/billing/report';
 import { createCustomer, listCustomers } from '@/lib/customers/service';
 import { placeInDatabase, placeInSchema } from '@/lib/db/tiers';
@@ -129,4 +129,15 @@ describe.each(['acme', 'initech', 'hooli'] as const)('the services for %s', (slu
     expect(usage.usage.find((line) => line.kind === 'apiKeys')!.used).toBe(1);
     expect(usage.usage.find((line) => line.kind === 'orders')!.used).toBe(4);
   });
+});
+
+it('the plan decides the tier: a plan that does not allow the workspace’s placement is refused', async () => {
+  await expect(as('hooli', () => manualPlanProvider.changePlan('free'))).rejects.toThrow(
+    "The Free plan keeps a workspace's data in the shared tables; this workspace's data is in a database of its own.",
+  );
+  await expect(as('initech', () => manualPlanProvider.changePlan('free'))).rejects.toThrow(
+    /this workspace's data is in a schema of its own/,
+  );
+  await expect(as('acme', () => manualPlanProvider.changePlan('free'))).resolves.toMatchObject({ applied: true, from: 'pro' });
+  await expect(as('initech', () => manualPlanProvider.changePlan('enterprise'))).resolves.toMatchObject({ applied: true, from: 'pro' });
 });

@@ -14,6 +14,8 @@ import { changePlanAction } from './actions';
 
 export const metadata: Metadata = { title: 'Plan & usage' };
 
+const TIER_LABELS: Record<PlanLimits['tiers'][number], string> = { shared: 'shared', schema: 'own schema', database: 'own database' };
+
 const amount = (value: number | null) => (value === null ? 'Unlimited' : value.toLocaleString('en-US'));
 
 const ROWS: [string, (p: PlanLimits) => string][] = [
@@ -22,6 +24,7 @@ const ROWS: [string, (p: PlanLimits) => string][] = [
   ['API keys', (p) => amount(p.apiKeys)],
   ['Requests a minute, workspace', (p) => amount(p.tenantRequestsPerMinute)],
   ['Requests a minute, per API key', (p) => amount(p.keyRequestsPerMinute)],
+  ['Where the data may live', (p) => p.tiers.map((tier) => TIER_LABELS[tier]).join(', ')],
 ];
 
 export default async function BillingPage({ params }: { params: Promise<{ tenant: string }> }) {
@@ -121,7 +124,11 @@ export default async function BillingPage({ params }: { params: Promise<{ tenant
                     <TableCell />
                     {PLAN_NAMES.map((name) => (
                       <TableCell key={name} className="text-right">
-                        {name === plan ? null : (
+                        {name === plan ? null : !PLANS[name].tiers.includes(access.placement.tier) ? (
+                          <span className="text-xs text-muted-foreground" data-testid={`plan-${name}-unavailable`}>
+                            Not for this workspace&rsquo;s {access.placement.tier === 'database' ? 'own database' : 'own schema'}
+                          </span>
+                        ) : (
                           <ConfirmButtonForm
                             action={changePlanAction.bind(null, slug)}
                             fields={{ plan: name }}
