@@ -66,6 +66,9 @@ const definerPolicies: [policy: string, table: string, checks: [number, string][
     ],
   ],
   ['membership_events', 'audit_events', [[16, 'write-check-always-true']]],
+  // An online move's capture trigger runs as whoever writes — inside a definer function too (docs/moves.md).
+  ['move_capture', 'move_fences', [[15, 'policy-always-true']]],
+  ['move_capture', 'move_changes', [[16, 'write-check-always-true']]],
   ['api_key_lookup', 'api_keys', [[15, 'policy-always-true']]],
   [
     'plan_change',

@@ -26,6 +26,24 @@ export {
 } from './migrate';
 export { assertIdentifier, ROLE_KINDS, rolesFor, type DatabaseRoles, type RoleKind } from './roles';
 export { createTenantSchema, dropTenantSchema, type TenantSchemaOptions } from './tiers';
+export {
+  captureTriggerNames,
+  deleteTenantRows,
+  installCapture,
+  MOVE_LOCK_CLASS,
+  MOVE_STEPS,
+  MoveError,
+  moveTenant,
+  removeCapture,
+  retireSource,
+  TENANT_MOVING_SQLSTATE,
+  type MoveOptions,
+  type MoveResult,
+  type MoveSide,
+  type MoveStep,
+  type MoveSummary,
+  type TableCheck,
+} from './move';
 
 /** The kit's SQL files, in the order an app's migrations must contain them. */
 export const TENANCY_SQL_FILES = {

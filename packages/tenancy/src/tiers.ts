@@ -98,7 +98,9 @@ export async function createTenantSchema(options: TenantSchemaOptions): Promise<
         );
       }
       const { rows: triggers } = await client.query<{ definition: string }>(
-        `SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY tgname`,
+        // Not a move's capture triggers (move.ts): they belong to one tenant's copy, not to the definition.
+        `SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger
+          WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgname NOT LIKE 'bulkhead\\_move\\_%' ORDER BY tgname`,
         [source],
       );
       for (const trigger of triggers) {
