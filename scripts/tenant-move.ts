@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 
 import { MoveError } from '@bulkhead/tenancy/admin';
 
+import { tierRefusal } from '../lib/billing';
+import type { PlanName } from '../lib/billing/plans';
 import { moveTenantOnline, parseDestination, recoverMove, type MoveContext } from '../lib/db/moves';
-import { controlNames, openControlPlane, targetOf, usage, UsageError, type ControlPlane } from './db/control-plane';
+import { controlNames, openControlPlane, targetOf, usage, UsageError, withOps, type ControlPlane } from './db/control-plane';
 
 // `npm run tenant:move -- <slug> --to shared|schema|database:<target> [--allow-cross-region]
 //  [--grace <seconds>]` moves a tenant between tiers while it keeps working (docs/moves.md);
@@ -59,6 +61,14 @@ async function main() {
       return;
     }
     if (destination?.tier === 'database') context.target(destination.target); // an unknown target is refused before anything starts
+    // The plan decides the tier (docs/plans-and-limits.md), as for tenant:create and tenant:place.
+    const plan = await withOps(control, async (db) => {
+      const { rows } = await db.query<{ plan: PlanName }>('SELECT plan::text AS plan FROM tenants WHERE slug = $1', [slug]);
+      if (!rows[0]) usage(`No tenant with the address "${slug}".`);
+      return rows[0].plan;
+    });
+    if (tierRefusal(plan, destination!.tier))
+      usage(`${slug} is on the ${plan} plan, which does not allow the ${destination!.tier} tier: change its plan first.`);
     const started = Date.now();
     const stamp = () => `[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s]`;
     const result = await moveTenantOnline(context, slug, destination!, {
@@ -70,9 +80,9 @@ async function main() {
     });
     console.log(
       `${slug}: moved ${result.from} → ${result.to}. ${result.rows} rows verified (count and checksum per table); ` +
-        `${result.changes} changed row(s) replayed in ${result.rounds} round(s). ` +
+        `${result.changes} changed row(s) replayed in ${result.rounds} round(s); the whole copy checksummed in ${seconds(result.verifyMs)} before the freeze. ` +
         `Writes were refused for ${seconds(result.freezeMs)} (waiting ${seconds(result.freeze.waitMs)}, last changes ${seconds(result.freeze.drainMs)}, ` +
-        `verification ${seconds(result.freeze.verifyMs)}, switch ${seconds(result.freeze.switchMs)}). Total ${seconds(Date.now() - started)}.`,
+        `recheck ${seconds(result.freeze.recheckMs)}, switch ${seconds(result.freeze.switchMs)}). Total ${seconds(Date.now() - started)}.`,
     );
   } finally {
     await control.local?.cluster?.stop();

@@ -19,7 +19,8 @@ import { controlNames, openControlPlane, targetOf, usage, UsageError, withOps, t
 // cluster); any other target is a TENANT_DATABASE_TARGETS entry whose URL carries a superuser.
 //
 // tenant:place moves a shared tenant's rows into its new schema or database; nothing stops the
-// tenant's writes meanwhile, so run it when the tenant is idle (online moves are the next issue's).
+// tenant's writes meanwhile, so run it when the tenant is idle; `npm run tenant:move` moves a tenant
+// in use, in any direction (docs/moves.md).
 
 const PLANS = ['free', 'pro', 'enterprise'] as const;
 const TIERS = ['shared', 'schema', 'database'] as const;
@@ -138,7 +139,7 @@ async function rePlace(args: string[]) {
   if (!slug || !values.tier) usage('tenant:place needs the tenant’s slug and --tier schema|database.');
   const tier = values.tier as (typeof TIERS)[number];
   if (tier !== 'schema' && tier !== 'database')
-    usage('--tier must be schema or database (moving back to shared is an online move, the next issue).');
+    usage('--tier must be schema or database; to move a tenant back to shared, use npm run tenant:move -- <slug> --to shared.');
   const control = await openControlPlane();
   try {
     const tenant = await withOps(control, async (db) => {

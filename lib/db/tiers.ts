@@ -16,7 +16,7 @@ import { PLACED_TABLES } from '../tenancy/placement';
 //             and the shared copy is deleted.
 //
 // Re-tiering here is offline for the tenant being moved: nothing stops its writes while its rows
-// move. Online moves (copy, catch up, verify, freeze, switch) are the next issue's.
+// move; online moves (copy, catch up, verify, freeze, switch) are lib/db/moves.ts.
 
 /** Placed tables, parents before children (copy in this order, delete in the reverse). */
 export const PLACED_TABLE_ORDER: readonly string[] = Object.values(PLACED_TABLES);

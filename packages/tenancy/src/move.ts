@@ -31,7 +31,7 @@ import { assertTenantId } from './tenant-pool';
 // and the caller removes the target copy. The freeze lasts from closing the fence to the switch:
 // the drain of the last few keys, two checksums and one control-plane transaction.
 
-export const MOVE_STEPS = ['prepare', 'copy', 'catch-up', 'freeze', 'drain', 'verify', 'switch'] as const;
+export const MOVE_STEPS = ['prepare', 'copy', 'catch-up', 'verify', 'freeze', 'drain', 'recheck', 'switch'] as const;
 export type MoveStep = (typeof MOVE_STEPS)[number];
 
 /** The advisory lock class of a tenant's writes during a move (the migration's capture function). */
@@ -67,7 +67,9 @@ export interface MoveResult extends MoveSummary {
   /** From closing the fence to the committed switch: how long the tenant could not write. */
   freezeMs: number;
   /** Of the freeze: waiting for writes under way, the last replay, the verification, the switch. */
-  freeze: { waitMs: number; drainMs: number; verifyMs: number; switchMs: number; drained: number };
+  freeze: { waitMs: number; drainMs: number; recheckMs: number; switchMs: number; drained: number };
+  /** The whole copy's verification, before the freeze. */
+  verifyMs: number;
   totalMs: number;
 }
 
@@ -201,14 +203,27 @@ async function columnsOf(client: pg.Client, schema: string, table: string): Prom
   return rows.map((row) => row.name);
 }
 
-/** Count and checksum of one tenant's rows of a table (optionally only these ids): the same SQL on both sides. */
+/**
+ * Count and checksum of one tenant's rows of a table (optionally only these ids): the same SQL on
+ * both sides. The checksum is the sum of a 64-bit hash of each row's text: independent of row
+ * order (no sort), and any changed, missing or extra row changes it but for a 2^-64 chance.
+ */
 async function checkTable(client: pg.Client, schema: string, table: string, tenantId: string, ids?: string[]): Promise<TableCheck> {
   const { rows } = await client.query<{ rows: string; checksum: string }>(
-    `SELECT count(*)::text AS rows, md5(coalesce(string_agg(md5(t::text), '' ORDER BY t.id), '')) AS checksum
+    `SELECT count(*)::text AS rows, coalesce(sum(hashtextextended(t::text, 0)), 0)::text AS checksum
        FROM ${quoted(schema, table)} t WHERE t.tenant_id = $1${ids ? ' AND t.id = ANY($2::uuid[])' : ''}`,
     ids ? [tenantId, ids] : [tenantId],
   );
   return { rows: Number(rows[0]!.rows), checksum: rows[0]!.checksum };
+}
+
+/** The number of one tenant's rows of a table (optionally only these ids). */
+async function countRows(client: pg.Client, schema: string, table: string, tenantId: string, ids?: string[]): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM ${quoted(schema, table)} WHERE tenant_id = $1${ids ? ' AND id = ANY($2::uuid[])' : ''}`,
+    ids ? [tenantId, ids] : [tenantId],
+  );
+  return Number(rows[0]!.n);
 }
 
 /** Deletes one tenant's rows of the given tables (children first), in batches, as the mover. */
@@ -278,8 +293,17 @@ export async function moveTenant(options: MoveOptions): Promise<MoveResult> {
     progress(next, message);
   };
 
-  /** One replay round over `among`: at most `limit` recorded keys. Returns how many it replayed. */
-  const replay = async (among: readonly string[], limit: number): Promise<number> =>
+  /**
+   * One replay round over `among`: at most `limit` recorded keys, read in one snapshot of the
+   * source. `verify`: also compare every table of the tenant on both sides in that snapshot, after
+   * the target has applied the round (so both sides hold the same state, if the copy is right).
+   * `collect`: add the replayed keys, by table. Returns how many keys it replayed.
+   */
+  const replay = async (
+    among: readonly string[],
+    limit: number | null,
+    options: { verify?: Record<string, TableCheck>; collect?: Map<string, Set<string>> } = {},
+  ): Promise<number> =>
     inTransaction(
       src,
       async () => {
@@ -289,10 +313,13 @@ export async function moveTenant(options: MoveOptions): Promise<MoveResult> {
            RETURNING table_name, row_id::text AS row_id`,
           [tenantId, among, limit],
         );
-        if (keys.length === 0) return 0;
+        if (keys.length === 0 && !options.verify) return 0;
         const byTable = new Map<string, Set<string>>();
-        for (const key of keys)
+        for (const key of keys) {
           (byTable.get(key.table_name) ?? byTable.set(key.table_name, new Set()).get(key.table_name)!).add(key.row_id);
+          if (options.collect)
+            (options.collect.get(key.table_name) ?? options.collect.set(key.table_name, new Set()).get(key.table_name)!).add(key.row_id);
+        }
         const present = new Map<string, { id: string; row: unknown }[]>();
         for (const [table, ids] of byTable) {
           const { rows } = await src.query<{ id: string; row: unknown }>(
@@ -321,6 +348,7 @@ export async function moveTenant(options: MoveOptions): Promise<MoveResult> {
                 rows.map((row) => row.row),
               );
           }
+          if (options.verify) Object.assign(options.verify, await compare(among));
         });
         totals.changes += keys.length;
         return keys.length;
@@ -328,6 +356,68 @@ export async function moveTenant(options: MoveOptions): Promise<MoveResult> {
       // One snapshot for every table of the round: parents and children agree.
       'BEGIN ISOLATION LEVEL REPEATABLE READ',
     );
+
+  /**
+   * Count and checksum of each table on both sides, by the same SQL, the two sides at once; only
+   * the rows with the given ids when `only` names a table's. Throws at the first difference.
+   */
+  const compare = async (among: readonly string[], only?: Map<string, Set<string>>): Promise<Record<string, TableCheck>> => {
+    const ids = (table: string) => (only?.has(table) ? [...only.get(table)!] : undefined);
+    const [ours, theirs] = await Promise.all([
+      (async () => {
+        const out: Record<string, TableCheck & { ids?: string[] }> = {};
+        for (const table of among) {
+          out[table] = await checkTable(src, source.schema, table, tenantId, ids(table));
+          if (merge.has(table) && !only?.has(table)) out[table].ids = await idsOf(src, source.schema, table, tenantId);
+        }
+        return out;
+      })(),
+      (async () => {
+        const out: Record<string, TableCheck> = {};
+        for (const table of among)
+          if (!merge.has(table) || only?.has(table)) out[table] = await checkTable(tgt, target.schema, table, tenantId, ids(table));
+        return out;
+      })(),
+    ]);
+    const checked: Record<string, TableCheck> = {};
+    for (const table of among) {
+      const mine = ours[table]!;
+      const other = theirs[table] ?? (await checkTable(tgt, target.schema, table, tenantId, mine.ids));
+      if (mine.rows !== other.rows || mine.checksum !== other.checksum)
+        throw new Error(
+          `${table} differs${only?.has(table) ? ' in the rows changed since the last verification' : ''}: ` +
+            `${mine.rows} row(s), checksum ${mine.checksum} in the source; ${other.rows} row(s), checksum ${other.checksum} in the target.`,
+        );
+      checked[table] = { rows: mine.rows, checksum: mine.checksum };
+    }
+    return checked;
+  };
+
+  /** Every table's row count of the tenant in the source (the current snapshot). */
+  const countSource = async (): Promise<Record<string, number>> => {
+    const out: Record<string, number> = {};
+    for (const table of tables) out[table] = await countRows(src, source.schema, table, tenantId);
+    return out;
+  };
+
+  /** Every table's row count on both sides; in a merge table, the target's rows with the source's ids. */
+  const countBoth = async (): Promise<Record<string, number>> => {
+    const [ours, theirs] = await Promise.all([
+      countSource(),
+      (async () => {
+        const out: Record<string, number> = {};
+        for (const table of tables) if (!merge.has(table)) out[table] = await countRows(tgt, target.schema, table, tenantId);
+        return out;
+      })(),
+    ]);
+    for (const table of tables) {
+      const other = merge.has(table)
+        ? await countRows(tgt, target.schema, table, tenantId, await idsOf(src, source.schema, table, tenantId))
+        : theirs[table]!;
+      if (ours[table] !== other) throw new Error(`${table} has ${ours[table]} row(s) in the source and ${other} in the target.`);
+    }
+    return ours;
+  };
 
   const columnsFor = async (table: string) => {
     let list = columns.get(table);
@@ -430,6 +520,20 @@ export async function moveTenant(options: MoveOptions): Promise<MoveResult> {
     }
     const catchUpMs = performance.now() - catchUpStarted;
 
+    // The whole copy, verified while the tenant still works: one last round replays every key
+    // recorded so far in one snapshot of the source, and in that same snapshot every table is
+    // counted and checksummed on both sides. From here on only the keys recorded later can differ.
+    enter('verify', 'replaying the rest and checksumming both copies in one snapshot');
+    const verifyStarted = performance.now();
+    const checked: Record<string, TableCheck> = {};
+    const verified = await replay(tables, null, { verify: checked });
+    totals.rounds++;
+    const verifyMs = performance.now() - verifyStarted;
+    progress(
+      'verify',
+      `${Object.values(checked).reduce((sum, t) => sum + t.rows, 0)} rows agree (${verified} more changed row(s) replayed)`,
+    );
+
     enter('freeze', 'refusing the tenant’s writes in the source and waiting for those under way');
     const frozenAt = performance.now();
     await src.query(`UPDATE public.move_fences SET frozen = true WHERE tenant_id = $1`, [tenantId]);
@@ -446,38 +550,21 @@ export async function moveTenant(options: MoveOptions): Promise<MoveResult> {
 
     enter('drain', 'replaying the last changes');
     const drainStarted = performance.now();
-    const drained = await drain(tables);
+    const delta = new Map<string, Set<string>>();
+    let drained = 0;
+    for (let round = -1; round !== 0; drained += round) round = await replay(tables, 10_000, { collect: delta });
     const drainMs = performance.now() - drainStarted;
 
-    enter('verify', 'counting and checksumming both copies');
-    const verifyStarted = performance.now();
-    const checked: Record<string, TableCheck> = {};
-    const [sourceChecks, targetChecks] = await Promise.all([
-      (async () => {
-        const out: Record<string, TableCheck & { ids?: string[] }> = {};
-        for (const table of tables) {
-          out[table] = await checkTable(src, source.schema, table, tenantId);
-          if (merge.has(table)) out[table].ids = await idsOf(src, source.schema, table, tenantId);
-        }
-        return out;
-      })(),
-      (async () => {
-        const out: Record<string, TableCheck> = {};
-        for (const table of tables) if (!merge.has(table)) out[table] = await checkTable(tgt, target.schema, table, tenantId);
-        return out;
-      })(),
-    ]);
-    for (const table of tables) {
-      const ours = sourceChecks[table]!;
-      const theirs = merge.has(table) ? await checkTable(tgt, target.schema, table, tenantId, ours.ids) : targetChecks[table]!;
-      if (ours.rows !== theirs.rows || ours.checksum !== theirs.checksum)
-        throw new Error(
-          `${table} differs after the copy: ${ours.rows} row(s) ${ours.checksum.slice(0, 8)} in the source, ` +
-            `${theirs.rows} row(s) ${theirs.checksum.slice(0, 8)} in the target.`,
-        );
-      checked[table] = { rows: ours.rows, checksum: ours.checksum };
-    }
-    const verifyMs = performance.now() - verifyStarted;
+    // Frozen, the copies must now agree: the rows changed since the verified snapshot, checksummed
+    // on both sides, and every table's count.
+    enter(
+      'recheck',
+      `checksumming the ${[...delta.values()].reduce((sum, ids) => sum + ids.size, 0)} row(s) changed since, counting every table`,
+    );
+    const recheckStarted = performance.now();
+    const [, counts] = await Promise.all([compare(tables, delta), countBoth()]);
+    const recheckMs = performance.now() - recheckStarted;
+    for (const [table, rows] of Object.entries(counts)) checked[table] = { ...checked[table]!, rows };
 
     enter('switch', 'switching the placement');
     const switchStarted = performance.now();
@@ -493,7 +580,8 @@ export async function moveTenant(options: MoveOptions): Promise<MoveResult> {
       copyMs,
       catchUpMs,
       freezeMs,
-      freeze: { waitMs, drainMs, verifyMs, switchMs, drained },
+      verifyMs,
+      freeze: { waitMs, drainMs, recheckMs, switchMs, drained },
       totalMs: performance.now() - started,
     };
   } catch (error) {
