@@ -18,12 +18,27 @@ export {
   checksumOf,
   DEFAULT_MIGRATIONS_DIR,
   migrate,
+  migrateWith,
   MigrationError,
+  placedSqlOf,
   readMigrations,
   type MigrateOptions,
   type MigrateResult,
   type MigrationFile,
+  type MigrationScope,
 } from './migrate';
+export {
+  DEFAULT_MIGRATION_CONCURRENCY,
+  describePlacement,
+  migratePlacements,
+  type MigratePlacementsOptions,
+  type MigratePlacementsResult,
+  type PlacementOutcome,
+  type PlacementState,
+  type PlacementTarget,
+  type TenantPlacement,
+} from './migrate-placements';
+export { describeStatus, placementStatus, type PlacementStatus, type PlacementStatusOptions } from './migrate-status';
 export { assertIdentifier, ROLE_KINDS, rolesFor, type DatabaseRoles, type RoleKind } from './roles';
 export { createTenantSchema, dropTenantSchema, type TenantSchemaOptions } from './tiers';
 export {
