@@ -1,13 +1,15 @@
 import path from 'node:path';
 
-import { migrate, provisionDatabase, type DatabaseUrls } from '@bulkhead/tenancy/admin';
+import { provisionDatabase, type DatabaseUrls } from '@bulkhead/tenancy/admin';
 import { startEmbeddedCluster, type EmbeddedCluster } from '@bulkhead/tenancy/server';
 
 import { seedDemo } from '../../prisma/seed/demo';
+import { databaseTargetsFrom, migrateEveryPlacement, summarizeMigration } from './placements';
 
 // The development database: BOOTSTRAP_DATABASE_URL if given, otherwise the embedded PostgreSQL in
 // .data/pg on BULKHEAD_PG_PORT (default 54329, away from a system PostgreSQL on 5432). Provisioned
-// and migrated on every start, which is a no-op when nothing changed.
+// and migrated on every start — the control plane, then every tenant schema and tenant database, as
+// `npm run db:migrate` does — which is a no-op when nothing changed.
 
 export const DEV_DATABASE = 'bulkhead';
 export const DEV_DATA_DIR = path.join(process.cwd(), '.data', 'pg');
@@ -39,8 +41,14 @@ export async function openLocalDatabase(
   try {
     const db = await provisionDatabase({ bootstrapUrl, database: DEV_DATABASE });
     if (options.migrate !== false) {
-      const { applied } = await migrate({ connectionString: db.urls.migration, log: (line) => log(`  ${line}`) });
-      log(applied.length ? `Applied ${applied.length} migration(s).` : 'Database schema is up to date.');
+      const started = performance.now();
+      const result = await migrateEveryPlacement(db.urls, {
+        targets: databaseTargetsFrom(process.env, db.urls.migration),
+        log: (line) => log(`  ${line}`),
+      });
+      const summary = summarizeMigration(result, { ms: performance.now() - started });
+      if (!result.ok) throw new Error(summary.join('\n'));
+      for (const line of summary) log(line);
       // Initech in a schema of its own, Hooli in a database of its own on this same server (the
       // target every deployment has, `local`); docs/tiers.md.
       await seedDemo(db.urls.ops, (line) => log(`  ${line}`), {
