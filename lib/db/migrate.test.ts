@@ -2,7 +2,15 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { checksumOf, DEFAULT_MIGRATIONS_DIR, migrate, MigrationError, readMigrations } from '@bulkhead/tenancy/admin';
+import {
+  checksumOf,
+  createTenantSchema,
+  DEFAULT_MIGRATIONS_DIR,
+  migrate,
+  MigrationError,
+  placedSqlOf,
+  readMigrations,
+} from '@bulkhead/tenancy/admin';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 
@@ -161,6 +169,112 @@ describe('migration runner', () => {
       const dry = await migrate({ connectionString: db.urls.migration, migrationsDir: dir, dryRun: true });
       expect(dry).toEqual({ applied: [], pending: ['0002_gadgets'], alreadyApplied: ['0001_widgets'] });
       expect(await tableExists(db.urls.migration, 'gadgets')).toBe(false);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+// A tenant schema holds the placed tables only: there the runner applies each migration's
+// `-- bulkhead:placed` sections alone (docs/migrations.md). The runner over every placement is
+// tested in scripts/db/placements.test.ts.
+describe('placed sections', () => {
+  const file = [
+    'CREATE TABLE control_only (id int);', // 1
+    '-- bulkhead:placed begin', //            2
+    'ALTER TABLE widgets ADD COLUMN colour "Colour";', // 3
+    '-- bulkhead:placed end', //              4
+    'CREATE INDEX control_only_idx ON control_only (id);', // 5
+    '  --   bulkhead:placed   begin  ', //    6: spacing is free
+    'CREATE INDEX widgets_colour_idx ON widgets (colour);', // 7
+    '-- bulkhead:placed end', //              8
+  ].join('\n');
+
+  it('keeps only the placed sections, each at its own line of the file', () => {
+    expect(placedSqlOf('0002_colour', file)?.split('\n')).toEqual([
+      '',
+      '',
+      'ALTER TABLE widgets ADD COLUMN colour "Colour";',
+      '',
+      '',
+      '',
+      'CREATE INDEX widgets_colour_idx ON widgets (colour);',
+      '',
+    ]);
+    expect(placedSqlOf('0001_none', 'CREATE TABLE widgets (id int);')).toBeNull();
+    expect(placedSqlOf('0001_empty', '-- bulkhead:placed begin\n-- nothing yet\n-- bulkhead:placed end')).toBeNull();
+  });
+
+  it('refuses a misplaced marker, naming the file and the line', () => {
+    expect(() => placedSqlOf('0003_x', 'SELECT 1;\n-- bulkhead:placed end')).toThrow(
+      '0003_x/migration.sql, line 2: misplaced bulkhead:placed marker: no section is open.',
+    );
+    expect(() => placedSqlOf('0003_x', '-- bulkhead:placed begin\n-- bulkhead:placed begin')).toThrow(
+      'line 2: misplaced bulkhead:placed marker: a section opened at line 1 is not closed yet.',
+    );
+    expect(() => placedSqlOf('0003_x', 'SELECT 1;\n-- bulkhead:placed begin\nSELECT 2;')).toThrow(
+      'line 2: misplaced bulkhead:placed marker: the section is never closed (-- bulkhead:placed end).',
+    );
+  });
+
+  it('applies only the placed sections in a tenant schema, with public after it on the search_path', async () => {
+    const db = await createTestDatabase({ empty: true });
+    const url = db.urls.migration;
+    try {
+      const dir = await migrationsDir({
+        '0001_widgets': `CREATE TYPE "Colour" AS ENUM ('red', 'blue');\nCREATE TABLE widgets (id int PRIMARY KEY);`,
+      });
+      await migrate({ connectionString: url, migrationsDir: dir });
+      await createTenantSchema({ connectionString: url, schema: 't_shop', tables: ['widgets'] });
+      await mkdir(path.join(dir, '0002_colour'));
+      await writeFile(path.join(dir, '0002_colour', 'migration.sql'), file);
+      await migrate({ connectionString: url, migrationsDir: dir });
+
+      const lines: string[] = [];
+      const result = await migrate({
+        connectionString: url,
+        migrationsDir: dir,
+        schema: 't_shop',
+        apply: 'placed-sections',
+        log: (l) => lines.push(l),
+      });
+      expect(result).toEqual({ applied: ['0002_colour'], pending: [], alreadyApplied: ['0001_widgets'] });
+      expect(lines).toEqual(['applied 0002_colour (placed sections)']);
+      const columns = await query<{ schema: string; type: string }>(
+        url,
+        `SELECT table_schema AS schema, udt_schema || '.' || udt_name AS type FROM information_schema.columns WHERE column_name = 'colour' ORDER BY 1`,
+      );
+      expect(columns).toEqual([
+        { schema: 'public', type: 'public.Colour' },
+        { schema: 't_shop', type: 'public.Colour' },
+      ]);
+      expect(await tableExists(url, 't_shop.control_only')).toBe(false);
+      expect(await tableExists(url, 't_shop.widgets_colour_idx')).toBe(true);
+      const ledger = await query<{ migration_name: string; checksum: string }>(
+        url,
+        'SELECT migration_name, checksum FROM t_shop._prisma_migrations ORDER BY 1',
+      );
+      expect(ledger.map((row) => row.migration_name)).toEqual(['0001_widgets', '0002_colour']);
+      expect(ledger[1]!.checksum).toBe(checksumOf(file));
+
+      // An error in a section points at the file's own line.
+      await mkdir(path.join(dir, '0003_typo'));
+      await writeFile(
+        path.join(dir, '0003_typo', 'migration.sql'),
+        'SELECT 1;\n\n-- bulkhead:placed begin\nSELECT 2;\nSELEC 3;\n-- bulkhead:placed end\n',
+      );
+      const error = await migrate({ connectionString: url, migrationsDir: dir, schema: 't_shop', apply: 'placed-sections' }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MigrationError);
+      expect((error as Error).message).toMatch(
+        /^Migration 0003_typo\/migration\.sql \(placed sections, in schema t_shop\) failed and was rolled back: syntax error at or near "SELEC" \(SQLSTATE 42601\) at line 5$/,
+      );
+
+      // A schema that does not exist is refused: its placed tables would resolve to public's.
+      await expect(migrate({ connectionString: url, migrationsDir: dir, schema: 't_gone', apply: 'placed-sections' })).rejects.toThrow(
+        'Schema "t_gone" does not exist: nothing of it was migrated.',
+      );
     } finally {
       await db.drop();
     }
