@@ -118,10 +118,9 @@ export function summarizeMigration(result: MigratePlacementsResult, options: { d
   }
   if (result.ok) {
     const migrated = count('migrated');
+    const of = migrated === total ? '' : ` of ${total.toLocaleString('en-US')}; the others were up to date`;
     return [
-      migrated
-        ? `Migrated ${placements(migrated)} of ${total.toLocaleString('en-US')}; the others were up to date (${took}).`
-        : `Database schema is up to date: ${placements(total)} (${took}).`,
+      migrated ? `Migrated ${placements(migrated)}${of} (${took}).` : `Database schema is up to date: ${placements(total)} (${took}).`,
     ];
   }
   const done = count('migrated') + count('up-to-date');
