@@ -14,14 +14,24 @@ import { migrateEveryPlacement, summarizeMigration } from './db/placements';
 //
 // Where: MIGRATION_DATABASE_URL with OPS_DATABASE_URL, or the local development database.
 
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        concurrency: { type: 'string', default: String(DEFAULT_MIGRATION_CONCURRENCY) },
+        migrations: { type: 'string' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError(
+      `${error instanceof Error ? error.message : String(error)} (options: --dry-run, --concurrency N, --migrations dir)`,
+    );
+  }
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      'dry-run': { type: 'boolean', default: false },
-      concurrency: { type: 'string', default: String(DEFAULT_MIGRATION_CONCURRENCY) },
-      migrations: { type: 'string' },
-    },
-  });
+  const values = options();
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
     throw new UsageError('--concurrency is a whole number from 1 to 64.');

@@ -267,6 +267,7 @@ describe('npm run db:status', () => {
       const { bootstrapUrl } = second.target;
       const cli = await run(process.execPath, ['--import', 'tsx', 'scripts/db-status.ts', '--migrations', migrationsDir], {
         env: {
+          NODE_ENV: 'test',
           PATH: process.env.PATH,
           MIGRATION_DATABASE_URL: urls().migration,
           OPS_DATABASE_URL: urls().ops,
