@@ -54,23 +54,38 @@ const dedicatedOwner = () => tenantDatabaseUrl(owner(), targets, second.target.n
 const migrateAll = (options: { dryRun?: boolean; concurrency?: number; log?: (line: string) => void } = {}) =>
   migrateEveryPlacement(urls(), { targets, migrationsDir, ...options });
 
-/** The migrations a placement's ledger records, by name. */
-const ledger = (url: string, schema = 'public') =>
-  withClient(url, async (db) => {
-    const { rows } = await db.query<{ migration_name: string; checksum: string }>(
-      `SELECT migration_name, checksum FROM "${schema}"._prisma_migrations WHERE migration_name LIKE '2099%' ORDER BY 1`,
-    );
-    return rows;
-  });
+interface PlacedState {
+  /** The new migrations its ledger records. */
+  ledger: { migration_name: string; checksum: string }[];
+  /** orders.delivery_note and its index: the placed section. */
+  placed: boolean;
+  /** tenants.motto: the control-plane migration (no tenants table in a tenant schema). */
+  motto: boolean;
+}
 
-const hasColumn = (url: string, schema: string, table: string, column: string) =>
-  withClient(url, async (db) => {
-    const { rows } = await db.query(
-      'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3',
-      [schema, table, column],
-    );
-    return rows.length === 1;
-  });
+/** Every placement's state, keyed `public`, `t_alpha` … and `echo` (the tenant database): two connections. */
+async function states(): Promise<Record<string, PlacedState>> {
+  const read = (url: string, schemas: string[]) =>
+    withClient(url, async (db) => {
+      const found: [string, PlacedState][] = [];
+      for (const schema of schemas) {
+        const ledger = await db.query<{ migration_name: string; checksum: string }>(
+          `SELECT migration_name, checksum FROM "${schema}"._prisma_migrations WHERE migration_name LIKE '2099%' ORDER BY 1`,
+        );
+        const { rows } = await db.query<{ placed: boolean; motto: boolean }>(
+          `SELECT to_regclass($1) IS NOT NULL AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'delivery_note') AS placed,
+                  EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($3) AND attname = 'motto') AS motto`,
+          [`"${schema}".orders_delivery_note_idx`, `"${schema}".orders`, `"${schema}".tenants`],
+        );
+        found.push([schema, { ledger: ledger.rows, ...rows[0]! }]);
+      }
+      return found;
+    });
+  const [control, [[, echo]]] = await Promise.all([read(owner(), ['public', ...SCHEMAS]), read(dedicatedOwner(), ['public'])]);
+  return Object.fromEntries([...control, ['echo', echo!]]);
+}
+
+const untouched: PlacedState = { ledger: [], placed: false, motto: false };
 
 const sql = (url: string, statement: string) => withClient(url, (db) => db.query(statement));
 
@@ -120,10 +135,7 @@ describe('npm run db:migrate over every placement', () => {
     expect(lines).toContain(`tenant echo (database ${dedicatedDatabase} on second): would apply ${MOTTO}`);
     expect(summarizeMigration(result, { dryRun: true, ms: 0 })[0]).toBe('6 placements of 6 would be migrated (dry run: nothing changed).');
 
-    expect(await hasColumn(owner(), 'public', 'orders', 'delivery_note')).toBe(false);
-    for (const schema of SCHEMAS) expect(await ledger(owner(), schema)).toEqual([]);
-    expect(await ledger(dedicatedOwner())).toEqual([]);
-    expect(await ledger(owner())).toEqual([]);
+    expect(Object.values(await states())).toEqual(Array.from({ length: 6 }, () => untouched));
   });
 
   it('db:status shows the new migrations pending in every placement', async () => {
@@ -157,10 +169,9 @@ describe('npm run db:migrate over every placement', () => {
     expect(summary[0]).toMatch(new RegExp(`^FAILED: tenant alpha \\(schema t_alpha\\), migration ${NOTES}: .*already exists`));
     expect(summary[1]).toBe('Kept: 1 placement migrated or up to date (nothing is rolled back). Not started: 4 placements. (0.0 s)');
 
-    for (const schema of SCHEMAS) expect(await ledger(owner(), schema)).toEqual([]);
-    expect(await ledger(dedicatedOwner())).toEqual([]);
-    expect(await hasColumn(dedicatedOwner(), 'public', 'orders', 'delivery_note')).toBe(false);
-    expect((await ledger(owner())).map((r) => r.migration_name)).toEqual([NOTES, MOTTO]);
+    const { public: controlPlane, ...tenants } = await states();
+    expect(controlPlane).toMatchObject({ ledger: [{ migration_name: NOTES }, { migration_name: MOTTO }], placed: true, motto: true });
+    expect(tenants).toEqual({ t_alpha: untouched, t_bravo: untouched, t_charlie: untouched, t_delta: untouched, echo: untouched });
   });
 
   it('a failure names its placement; those migrated stay so, and a re-run continues to the end', async () => {
@@ -183,7 +194,7 @@ describe('npm run db:migrate over every placement', () => {
         `^FAILED: tenant charlie \\(schema t_charlie\\), migration ${NOTES}: .*placed sections, in schema t_charlie.*already exists`,
       ),
     );
-    expect(await ledger(owner(), 't_delta')).toEqual([]);
+    expect((await states()).t_delta).toEqual(untouched);
 
     const again = await migrateAll({ concurrency: 2 });
     expect(again.ok).toBe(true);
@@ -197,27 +208,21 @@ describe('npm run db:migrate over every placement', () => {
     ]);
     expect(summarizeMigration(again, { ms: 0 })).toEqual(['Migrated 2 placements of 6; the others were up to date (0.0 s).']);
 
-    // One ledger per placement, with the files' checksums; each placement has the placed change.
-    const expected = [
+    // One ledger per placement, with the files' checksums; the placed section ran everywhere, the
+    // control-plane statements only where the whole file runs.
+    const ledger = [
       { migration_name: NOTES, checksum: checksumOf(NOTES_SQL) },
       { migration_name: MOTTO, checksum: checksumOf(MOTTO_SQL) },
     ];
-    expect(await ledger(owner())).toEqual(expected);
-    expect(await ledger(dedicatedOwner())).toEqual(expected);
-    for (const schema of SCHEMAS) {
-      expect(await ledger(owner(), schema)).toEqual(expected);
-      expect(await hasColumn(owner(), schema, 'orders', 'delivery_note')).toBe(true);
-    }
-    for (const [url, schema] of [...SCHEMAS.map((s) => [owner(), s]), [owner(), 'public'], [dedicatedOwner(), 'public']] as const) {
-      const index = await withClient(url, (db) =>
-        db.query('SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [schema, 'orders_delivery_note_idx']),
-      );
-      expect(index.rowCount, schema).toBe(1);
-    }
-    // The control-plane statements ran where the whole file runs, and nowhere else.
-    expect(await hasColumn(owner(), 'public', 'tenants', 'motto')).toBe(true);
-    expect(await hasColumn(dedicatedOwner(), 'public', 'tenants', 'motto')).toBe(true);
-    expect(await hasColumn(owner(), 't_alpha', 'tenants', 'motto')).toBe(false);
+    const inSchema = { ledger, placed: true, motto: false };
+    expect(await states()).toEqual({
+      public: { ledger, placed: true, motto: true },
+      t_alpha: inSchema,
+      t_bravo: inSchema,
+      t_charlie: inSchema,
+      t_delta: inSchema,
+      echo: { ledger, placed: true, motto: true },
+    });
   });
 });
 
