@@ -60,7 +60,9 @@ export interface PlacementOutcome {
   /** Undefined for the control plane. */
   target?: PlacementTarget;
   state: PlacementState;
+  /** Applied by this run. A failed placement keeps what it applied before the failure (its ledger says what). */
   applied: string[];
+  /** Found by a dry run. */
   pending: string[];
   ms: number;
   /** What failed (state `failed`): the migration (empty when the placement was refused whole) and the error. */
@@ -69,7 +71,10 @@ export interface PlacementOutcome {
 
 export interface MigratePlacementsResult {
   ok: boolean;
-  /** The control plane's, then each placement's in the order listed (whatever order they ran in). */
+  /**
+   * The control plane's, then each placement's in the order listed, whatever order they ran in. Only
+   * the control plane's when it failed: the placements were not listed.
+   */
   outcomes: PlacementOutcome[];
 }
 
