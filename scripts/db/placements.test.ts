@@ -81,8 +81,8 @@ async function states(): Promise<Record<string, PlacedState>> {
       }
       return found;
     });
-  const [control, [[, echo]]] = await Promise.all([read(owner(), ['public', ...SCHEMAS]), read(dedicatedOwner(), ['public'])]);
-  return Object.fromEntries([...control, ['echo', echo!]]);
+  const [control, dedicated] = await Promise.all([read(owner(), ['public', ...SCHEMAS]), read(dedicatedOwner(), ['public'])]);
+  return Object.fromEntries([...control, ['echo', dedicated[0]![1]]]);
 }
 
 const untouched: PlacedState = { ledger: [], placed: false, motto: false };
