@@ -1,5 +1,5 @@
 import type { Placement } from '@bulkhead/tenancy';
-import { captureTriggerNames, installCapture, MOVE_STEPS, MoveError, removeCapture } from '@bulkhead/tenancy/admin';
+import { captureTriggerNames, installCapture, MOVE_STEPS, MoveError, PLACEMENTS_LOCK, removeCapture } from '@bulkhead/tenancy/admin';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -245,6 +245,21 @@ describe('a move that fails', () => {
     });
     // And the tenant writes on.
     await clients.as(mover.id, (db) => db.customer.create({ data: { name: `after ${step}`, email: `a-${step}@mover.test` } }));
+  });
+
+  it('does not start while a migration run holds the placements, nor while another move of the tenant runs', async () => {
+    const refused = await withClient(database.current.urls.migration, async (runner) => {
+      await runner.query(`SELECT pg_advisory_lock(hashtext($1))`, [PLACEMENTS_LOCK]);
+      return moveTenantOnline(context, mover.slug, { tier: 'schema' }).catch((error: unknown) => error);
+    });
+    expect(String(refused)).toMatch(/db:migrate is running/);
+    const [first, second] = await Promise.allSettled([
+      moveTenantOnline(context, mover.slug, { tier: 'schema' }, { failAt: 'verify' }),
+      new Promise((resolve) => setTimeout(resolve, 50)).then(() => moveTenantOnline(context, mover.slug, { tier: 'schema' })),
+    ]);
+    expect(first.status === 'rejected' && String(first.reason)).toMatch(/forced failure at "verify"/);
+    expect(second.status === 'rejected' && String(second.reason)).toMatch(/A move of mover is running already/);
+    expect(await placementOf(mover.id)).toEqual({ tier: 'shared' });
   });
 
   it('into a database, drops the new database; into the shared tables, removes only the copied rows', async () => {

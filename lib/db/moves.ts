@@ -8,6 +8,7 @@ import {
   MOVE_LOCK_CLASS,
   MoveError,
   moveTenant,
+  PLACEMENTS_LOCK,
   retireSource,
   urlFor,
   type MoveResult,
@@ -140,9 +141,14 @@ async function oneMoveAtATime<T>(context: MoveContext, slug: string, work: () =>
     ]);
     if (!rows[0]?.locked) throw new Error(`A move of ${slug} is running already (or being recovered); wait for it to finish.`);
     try {
+      // And no migration run (db:migrate) at the same time: it would not know the new copy yet.
+      const { rows: free } = await guard.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock_shared(hashtext($1)) AS locked`, [
+        PLACEMENTS_LOCK,
+      ]);
+      if (!free[0]?.locked) throw new Error('npm run db:migrate is running; move the tenant once it has finished.');
       return await work();
     } finally {
-      await guard.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [MOVE_LOCK_CLASS + 1, slug]).catch(() => {});
+      await guard.query(`SELECT pg_advisory_unlock_all()`).catch(() => {});
     }
   });
 }

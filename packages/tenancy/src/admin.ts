@@ -31,6 +31,7 @@ export {
   DEFAULT_MIGRATION_CONCURRENCY,
   describePlacement,
   migratePlacements,
+  PLACEMENTS_LOCK,
   type MigratePlacementsOptions,
   type MigratePlacementsResult,
   type PlacementOutcome,

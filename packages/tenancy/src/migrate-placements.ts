@@ -3,6 +3,9 @@ import pg from 'pg';
 import { migrateWith, MigrationError, readMigrations, type MigrationFile } from './migrate';
 import { assertPlacement, type Placement } from './placement';
 
+/** The control plane's advisory lock (hashtext key) of a migration run, which moves hold shared. */
+export const PLACEMENTS_LOCK = 'bulkhead.placements';
+
 // Migrations over every placement (docs/migrations.md): the control plane's public schema, then
 // every tenant schema and every tenant database, each with a ledger of its own (Prisma's
 // `_prisma_migrations`: public's, "t_x"._prisma_migrations, each tenant database's public one).
@@ -108,6 +111,13 @@ export async function migratePlacements(options: MigratePlacementsOptions): Prom
       ...targets.map((target) => byTarget.get(target) ?? { target, state: 'not-reached' as const, applied: [], pending: [], ms: 0 }),
     ];
   };
+  // Moves (move.ts) hold this lock shared while they run: a migration run waits for the moves under
+  // way, and no move starts while a run provisions against a definition about to change.
+  const runLock = options.dryRun ? undefined : new pg.Client({ connectionString: options.controlPlane });
+  if (runLock) {
+    await runLock.connect();
+    await runLock.query(`SELECT pg_advisory_lock(hashtext($1))`, [PLACEMENTS_LOCK]);
+  }
   try {
     if (!(await run(undefined))) return { ok: false, outcomes };
     const targets = await options.placements();
@@ -132,6 +142,7 @@ export async function migratePlacements(options: MigratePlacementsOptions): Prom
     return { ok: !stopped, outcomes: inOrder(targets) };
   } finally {
     await connections.end();
+    await runLock?.end().catch(() => {});
   }
 }
 
