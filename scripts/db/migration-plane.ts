@@ -6,7 +6,6 @@ import { databaseTargetsFrom, type ControlPlaneUrls, type DatabaseTargets } from
 // migrations) with OPS_DATABASE_URL (BYPASSRLS: lists the placements, which the owner may not read),
 // or, with neither set, the database of `npm run dev` (started if needed, not migrated here).
 
-
 export interface OpenControlPlane {
   urls: ControlPlaneUrls;
   targets: DatabaseTargets;

@@ -562,7 +562,13 @@ export async function moveTenant(options: MoveOptions): Promise<MoveResult> {
       `checksumming the ${[...delta.values()].reduce((sum, ids) => sum + ids.size, 0)} row(s) changed since, counting every table`,
     );
     const recheckStarted = performance.now();
-    const [, counts] = await Promise.all([compare(tables.filter((table) => delta.has(table)), delta), countBoth()]);
+    const [, counts] = await Promise.all([
+      compare(
+        tables.filter((table) => delta.has(table)),
+        delta,
+      ),
+      countBoth(),
+    ]);
     const recheckMs = performance.now() - recheckStarted;
     for (const [table, rows] of Object.entries(counts)) checked[table] = { ...checked[table]!, rows };
 
