@@ -181,7 +181,7 @@ describe('an online move', () => {
       expect(recorded.rows.map((row) => row.state)).toEqual(['done', 'done', 'done']);
       // Each move is an event in the tenant's own log, which came along through the later moves.
       const events = await db.query<{ metadata: { from: string; to: string } }>(
-        `SELECT metadata FROM audit_events WHERE tenant_id = $1 AND action = 'workspace.moved' ORDER BY created_at`,
+        `SELECT metadata FROM audit_events WHERE tenant_id = $1 AND action = 'tenant.moved' ORDER BY created_at`,
         [mover.id],
       );
       expect(events.rows.map((row) => `${row.metadata.from} → ${row.metadata.to.split('/')[0]}`)).toEqual([

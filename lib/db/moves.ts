@@ -271,7 +271,7 @@ async function runMove(
           await copy.query(
             `INSERT INTO ${target.schema === 'public' ? 'public' : `"${target.schema}"`}.audit_events
                (tenant_id, actor_type, actor_label, action, target_type, target_id, metadata)
-             VALUES ($1::uuid, 'platform_admin', $2, 'workspace.moved', 'tenant', $1::text, $3::jsonb)`,
+             VALUES ($1::uuid, 'platform_admin', $2, 'tenant.moved', 'tenant', $1::text, $3::jsonb)`,
             [
               tenant.id,
               options.actor ?? 'Bulkhead operator',
