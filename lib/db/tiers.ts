@@ -134,6 +134,12 @@ export interface DedicatedDatabaseOptions {
   password?: string;
   /** Copy this already migrated database on the target instead of migrating (tests). */
   template?: string;
+  /**
+   * The tenant's region once placed, when the target is in another region than the tenant: a move
+   * across regions, which the residency rule refuses unless approved (docs/residency.md). The region
+   * changes in the switch's transaction, under the override for this tenant only.
+   */
+  region?: string;
 }
 
 /** Creates a tenant database on its target with the control plane's roles, migrated. */
@@ -167,8 +173,13 @@ export async function placeInDatabase(urls: ControlPlaneUrls, tenantId: string, 
     const rows = await withClient(urls.ops, (source) =>
       withClient(created.urls.ops, async (target) => {
         await target.query('BEGIN');
+        // A stub for the foreign keys: where the tenant lives is the control plane's rule, not this
+        // database's, so its residency check stands aside for this row (docs/residency.md).
+        await target.query(`SELECT set_config('bulkhead.residency_override', $1, true)`, [tenantId]);
+        const stub = (await source.query<{ row: object }>('SELECT row_to_json(t) AS row FROM tenants t WHERE id = $1', [tenantId])).rows[0]!
+          .row;
         await target.query(`INSERT INTO tenants SELECT * FROM json_populate_record(NULL::tenants, $1::json) ON CONFLICT (id) DO NOTHING`, [
-          JSON.stringify((await source.query('SELECT row_to_json(t) AS row FROM tenants t WHERE id = $1', [tenantId])).rows[0]!.row),
+          JSON.stringify(options.region ? { ...stub, region: options.region } : stub),
         ]);
         let copied = 0;
         for (const table of PLACED_TABLE_ORDER) copied += await copyTable(source, target, table, tenantId);
@@ -182,6 +193,10 @@ export async function placeInDatabase(urls: ControlPlaneUrls, tenantId: string, 
           );
           if (Number(counts[0]!.total) !== copied)
             throw new Error(`The tenant's rows changed while they were copied (${counts[0]!.total} ≠ ${copied}).`);
+          if (options.region) {
+            await source.query(`SELECT set_config('bulkhead.residency_override', $1, true)`, [tenantId]);
+            await source.query('UPDATE tenants SET region = $2 WHERE id = $1', [tenantId, options.region]);
+          }
           await source.query(
             `UPDATE tenant_placements SET tier = 'database', schema_name = NULL, database_target = $2, database_name = $3, updated_at = now()
               WHERE tenant_id = $1 AND tier = 'shared'`,
