@@ -114,6 +114,8 @@ async function freshPlacements(): Promise<{ placements: Placement[]; dispose(): 
       `INSERT INTO tenants (slug, name) VALUES ('audited-schema', 'Audited schema'), ('audited-database', 'Audited database') RETURNING id, slug`,
     );
     const id = (slug: string) => tenants.find((t) => t.slug === slug)!.id;
+    // The second server is a target in the tenants' region (docs/residency.md).
+    await query(db.urls.ops, `INSERT INTO database_targets (name, region) VALUES ('second', bulkhead.local_region())`);
     await placeInSchema(db.urls, id('audited-schema'), 't_audited');
     await placeInDatabase(db.urls, id('audited-database'), {
       target: { name: 'second', bootstrapUrl: second.bootstrapUrl },

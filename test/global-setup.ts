@@ -51,6 +51,7 @@ export default async function setup(project: TestProject) {
       (sameServer ? [server] : [server, second]).map(async (each) => {
         const created = await provisionDatabase({ bootstrapUrl: each.bootstrapUrl, database: template, rolePrefix });
         await migrate({ connectionString: created.urls.migration });
+        await registerTestTargets(created.urls.ops);
       }),
     );
   } catch (error) {
@@ -64,4 +65,22 @@ export default async function setup(project: TestProject) {
     dedicated: { bootstrapUrl: second.bootstrapUrl, template },
   });
   return release;
+}
+
+/**
+ * The database targets the tests place tenants on, in the region of `local` — where every test
+ * tenant is, by default — so the residency rule (docs/residency.md) lets them move there: `second`,
+ * the second server, and `eu1`, a name only (placements that are read, never connected to). Tests
+ * of the rule itself register targets in other regions in their own database.
+ */
+async function registerTestTargets(opsUrl: string) {
+  const client = new pg.Client({ connectionString: opsUrl });
+  await client.connect();
+  try {
+    await client.query(`INSERT INTO database_targets (name, region) SELECT unnest($1::text[]), bulkhead.local_region()`, [
+      ['second', 'eu1'],
+    ]);
+  } finally {
+    await client.end();
+  }
 }

@@ -781,6 +781,10 @@ async function main(): Promise<void> {
 
     // ── dedicated databases, one at a time ──
     const target: DatabaseTarget = { name: TARGET, bootstrapUrl: dedicatedServer.bootstrapUrl };
+    // The dedicated server is a target in the tenants' region (docs/residency.md).
+    await withClient(urls.ops, (db) =>
+      db.query(`INSERT INTO database_targets (name, region) VALUES ($1, bulkhead.local_region()) ON CONFLICT DO NOTHING`, [TARGET]),
+    );
     const databaseTenants = seedList.filter((t) => t.tier === 'database');
     const databaseNames = new Map<string, string>();
     const databaseTimes: { provisionMs: number; totalMs: number }[] = [];

@@ -160,6 +160,10 @@ const definerFunctions: [signature: string, purpose: string][] = [
   ],
   ['two_factor_claim_pass(uuid,text)', 'Two-factor step-up: claims that pass once, for the token carrying the nonce.' + TRUSTS_USER_ID],
   [
+    'data_region()',
+    "Where the data of the tenant in context is: its placement's region and the region it is pinned to (settings page, exports). Reads app.tenant_id, takes no tenant argument, returns two region names.",
+  ],
+  [
     'change_plan(public."Plan",public."ActorType",uuid,text,text)',
     'The manual billing provider: changes the plan of the tenant in context only (it reads app.tenant_id, takes no tenant argument) and audits it in the same transaction.',
   ],
@@ -179,6 +183,13 @@ export const BULKHEAD_ALLOWLIST: Allowlist = {
         'API rate-limit counters (rate-limiter-flexible), keyed "tenant:<id>" or "key:<id>" and consulted ' +
         'before the request enters a tenant context; points and an expiry only. The runtime role must read and write ' +
         'them for every tenant it serves, so they cannot be under row-level security.',
+    },
+    {
+      table: 'public.database_targets',
+      reason:
+        'The servers placements name, each with its region (docs/residency.md): control-plane infrastructure, ' +
+        'no tenant rows. Forced RLS with a read policy for the definer role only; the runtime role holds no ' +
+        "privilege and learns its own data's region solely from bulkhead.data_region().",
     },
     {
       table: 'public.login_attempts',
