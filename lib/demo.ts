@@ -22,7 +22,9 @@ export const DEMO_ACCOUNTS = [
 
 /**
  * The demo workspaces, one or more per isolation tier (docs/tiers.md): Acme and Globex in the
- * shared tables, Initech in a schema of its own, Hooli in a database of its own.
+ * shared tables, Initech in a schema of its own, Hooli in a database of its own. Their regions are
+ * rules (docs/residency.md): the first three live on the control plane's own server, `local`, in
+ * eu-west (a fresh database's region); Hooli's database is on a server in eu-central.
  */
 export const DEMO_TENANTS = [
   { slug: 'acme', name: 'Acme Corp', currency: 'USD', timezone: 'America/New_York', plan: 'pro', tier: 'shared', region: 'eu-west' },
@@ -30,6 +32,13 @@ export const DEMO_TENANTS = [
   { slug: 'initech', name: 'Initech', currency: 'USD', timezone: 'America/Chicago', plan: 'pro', tier: 'schema', region: 'eu-west' },
   { slug: 'hooli', name: 'Hooli', currency: 'GBP', timezone: 'Europe/London', plan: 'enterprise', tier: 'database', region: 'eu-central' },
 ] as const;
+
+/**
+ * Hooli's server under `npm run dev`: the dev PostgreSQL itself under a second target name, in
+ * eu-central — one machine playing two regions, so the demo keeps the residency rule on a laptop.
+ * (The browser tests use a second PostgreSQL, the target `second`.)
+ */
+export const DEV_DEDICATED_TARGET = 'fra1';
 
 /**
  * Demo API keys, one read-write key per demo tenant, created by its owner. Public on purpose (the

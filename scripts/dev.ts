@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { migrate } from '@bulkhead/tenancy/admin';
 
 import { authSecret } from '../lib/auth/secret';
+import { DEV_DEDICATED_TARGET } from '../lib/demo';
 import { openLocalDatabase, type LocalDatabase } from './db/local';
 import { runtimeEnv } from './db/runtime-env';
 
@@ -32,7 +33,7 @@ async function main() {
   // Arguments after `npm run dev --` go to the front server: -p <port>, -H <hostname>.
   const next = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', '--dev', ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...runtimeEnv(appUrl), AUTH_SECRET: process.env.AUTH_SECRET ?? authSecret() },
+    env: { ...runtimeEnv(appUrl), ...devTargets(local), AUTH_SECRET: process.env.AUTH_SECRET ?? authSecret() },
   });
 
   let stopping = false;
@@ -51,6 +52,18 @@ async function main() {
     });
   }
   next.on('exit', (code, signal) => void stop(code ?? (signal ? 0 : 1)));
+}
+
+/**
+ * Hooli's database target under `npm run dev` (lib/demo.ts): the dev PostgreSQL itself under a
+ * second name, by host and port only, added to whatever TENANT_DATABASE_TARGETS already names.
+ */
+function devTargets(local: LocalDatabase | undefined): Record<string, string> {
+  const given = process.env.TENANT_DATABASE_TARGETS ?? '';
+  if (!local || given.split(',').some((entry) => entry.trim().startsWith(`${DEV_DEDICATED_TARGET}=`))) return {};
+  const server = new URL(local.urls.app);
+  const entry = `${DEV_DEDICATED_TARGET}=postgres://${server.host}/`;
+  return { TENANT_DATABASE_TARGETS: given ? `${given},${entry}` : entry };
 }
 
 main().catch((error: unknown) => {

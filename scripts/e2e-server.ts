@@ -31,8 +31,9 @@ const port = process.env.PORT ?? '3100';
 const log = (line: string) => console.log(`[e2e-server] ${line}`);
 
 async function main() {
-  // Two servers: the control plane with the shared and schema tenants, and a second one for the
-  // dedicated database of the demo's `database` tenant (docs/tiers.md).
+  // Two servers: the control plane with the shared and schema tenants, in eu-west, and a second one
+  // for the dedicated database of the demo's `database` tenant, in eu-central — the seed registers
+  // it there as target `second` (docs/tiers.md, docs/residency.md).
   const [server, second] = await Promise.all([acquireServer(), acquireServer('BOOTSTRAP_DEDICATED_DATABASE_URL')]);
   const rolePrefix = `bulkhead_e${randomBytes(3).toString('hex')}`;
   const database = `${rolePrefix}_db`;

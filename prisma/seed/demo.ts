@@ -2,6 +2,7 @@ import pg from 'pg';
 
 import { hashApiKey } from '../../lib/api-keys/service';
 import { hashPassword } from '../../lib/auth/password';
+import { registerTarget } from '../../lib/db/residency';
 import { databaseNameFor, placeInDatabase, placeInSchema, schemaNameFor, type DatabaseTarget } from '../../lib/db/tiers';
 import { DEMO_ACCOUNTS, DEMO_API_KEYS, DEMO_PASSWORD, DEMO_TENANTS } from '../../lib/demo';
 import { seedCommerce, type CommerceOptions } from './commerce';
@@ -13,12 +14,15 @@ import { seedCommerce, type CommerceOptions } from './commerce';
 
 /**
  * Where the demo's tiered tenants go. Without it (benchmarks, a database of the tests) every demo
- * tenant stays in the shared tables.
+ * tenant stays in the shared tables, in the region of `local`.
  */
 export interface DemoTiers {
   /** The owner role of the control plane: creates Initech's schema. */
   migrationUrl: string;
-  /** The server of Hooli's database (its superuser URL), and the name placements give it. */
+  /**
+   * The server of Hooli's database (its superuser URL), and the name placements give it. The seed
+   * registers it in Hooli's region (docs/residency.md), so it cannot be `local`.
+   */
   target: DatabaseTarget;
   /** The control plane's database name and role prefix: Hooli's database gets the same roles. */
   controlDatabase: string;
@@ -31,11 +35,13 @@ export async function seedDemo(opsUrl: string, log: (line: string) => void = () 
   try {
     await db.query('BEGIN');
     const tenantIds = new Map<string, string>();
+    // Every tenant starts in the shared tables, so in local's region (the column's default); Hooli
+    // reaches its own region with its database, below.
     for (const tenant of DEMO_TENANTS) {
       const { rows } = await db.query<{ id: string; inserted: boolean }>(
-        `INSERT INTO tenants (slug, name, currency, timezone, plan, region) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO tenants (slug, name, currency, timezone, plan) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id, (xmax = 0) AS inserted`,
-        [tenant.slug, tenant.name, tenant.currency, tenant.timezone, tenant.plan, tenant.region],
+        [tenant.slug, tenant.name, tenant.currency, tenant.timezone, tenant.plan],
       );
       tenantIds.set(tenant.slug, rows[0]!.id);
       if (rows[0]!.inserted) log(`seeded tenant ${tenant.slug}`);
@@ -75,7 +81,11 @@ export async function seedDemo(opsUrl: string, log: (line: string) => void = () 
   }
 }
 
-/** Moves the demo's schema and database tenants to their tier, once (a placed tenant stays put). */
+/**
+ * Moves the demo's schema and database tenants to their tier, once (a placed tenant stays put).
+ * Hooli's target is registered in Hooli's region first, and Hooli moves there with its region: the
+ * seed approves that one move across regions (docs/residency.md).
+ */
 async function placeDemoTenants(
   db: pg.Client,
   opsUrl: string,
@@ -87,7 +97,15 @@ async function placeDemoTenants(
   for (const tenant of DEMO_TENANTS) {
     if (tenant.tier === 'shared') continue;
     const tenantId = tenantIds.get(tenant.slug)!;
-    const { rows } = await db.query<{ tier: string }>('SELECT tier::text AS tier FROM tenant_placements WHERE tenant_id = $1', [tenantId]);
+    if (tenant.tier === 'database') {
+      const registered = await registerTarget(db, tiers.target.name, tenant.region);
+      if (registered.change !== 'unchanged') log(`registered database target ${tiers.target.name} in ${tenant.region}`);
+      await adoptOlderDemo(db, { id: tenantId, slug: tenant.slug }, tiers, opsUrl, log);
+    }
+    const { rows } = await db.query<{ tier: string; region: string }>(
+      'SELECT p.tier::text AS tier, t.region FROM tenant_placements p JOIN tenants t ON t.id = p.tenant_id WHERE p.tenant_id = $1',
+      [tenantId],
+    );
     if (rows[0]?.tier !== 'shared') continue;
     if (tenant.tier === 'schema') {
       const schema = schemaNameFor(tenant.slug);
@@ -95,12 +113,34 @@ async function placeDemoTenants(
       log(`placed ${tenant.slug} in schema ${schema} (${Math.round(took.provisionMs)} ms to create, ${took.rows} rows moved)`);
     } else {
       const database = databaseNameFor(tiers.controlDatabase, tenant.slug);
-      const took = await placeInDatabase(urls, tenantId, { target: tiers.target, database, rolePrefix: tiers.rolePrefix });
+      const region = rows[0].region === tenant.region ? undefined : tenant.region;
+      const took = await placeInDatabase(urls, tenantId, { target: tiers.target, database, rolePrefix: tiers.rolePrefix, region });
       log(
-        `placed ${tenant.slug} in database ${database} on ${tiers.target.name} (${Math.round(took.provisionMs)} ms to create, ${took.rows} rows moved)`,
+        `placed ${tenant.slug} in database ${database} on ${tiers.target.name}, ${tenant.region} (${Math.round(took.provisionMs)} ms to create, ${took.rows} rows moved)`,
       );
     }
   }
+}
+
+/**
+ * A dev database seeded before the residency rule has Hooli's database on `local`. When Hooli's
+ * target is that same server under its new name, the placement only changes its name: the data is
+ * already there.
+ */
+async function adoptOlderDemo(
+  db: pg.Client,
+  tenant: { id: string; slug: string },
+  tiers: DemoTiers,
+  opsUrl: string,
+  log: (line: string) => void,
+) {
+  if (new URL(tiers.target.bootstrapUrl).host !== new URL(opsUrl).host) return;
+  const { rowCount } = await db.query(
+    `UPDATE tenant_placements SET database_target = $2, updated_at = now()
+      WHERE tenant_id = $1 AND tier = 'database' AND database_target = 'local'`,
+    [tenant.id, tiers.target.name],
+  );
+  if (rowCount) log(`renamed ${tenant.slug}'s target from local to ${tiers.target.name} (the same server)`);
 }
 
 /**
