@@ -3,6 +3,7 @@ import path from 'node:path';
 import { provisionDatabase, type DatabaseUrls } from '@bulkhead/tenancy/admin';
 import { startEmbeddedCluster, type EmbeddedCluster } from '@bulkhead/tenancy/server';
 
+import { DEV_DEDICATED_TARGET } from '../../lib/demo';
 import { seedDemo } from '../../prisma/seed/demo';
 import { databaseTargetsFrom, migrateEveryPlacement, summarizeMigration } from './placements';
 
@@ -42,18 +43,19 @@ export async function openLocalDatabase(
     const db = await provisionDatabase({ bootstrapUrl, database: DEV_DATABASE });
     if (options.migrate !== false) {
       const started = performance.now();
-      const result = await migrateEveryPlacement(db.urls, {
-        targets: databaseTargetsFrom(process.env, db.urls.migration),
-        log: (line) => log(`  ${line}`),
-      });
+      // The dev server answers to the demo's dedicated target too (scripts/dev.ts gives the app the same).
+      const targets = databaseTargetsFrom(process.env, db.urls.migration);
+      const server = new URL(bootstrapUrl);
+      targets[DEV_DEDICATED_TARGET] ??= `postgres://${server.host}/`;
+      const result = await migrateEveryPlacement(db.urls, { targets, log: (line) => log(`  ${line}`) });
       const summary = summarizeMigration(result, { ms: performance.now() - started });
       if (!result.ok) throw new Error(summary.join('\n'));
       for (const line of summary) log(line);
-      // Initech in a schema of its own, Hooli in a database of its own on this same server (the
-      // target every deployment has, `local`); docs/tiers.md.
+      // Initech in a schema of its own, Hooli in a database of its own on this same server under a
+      // second target name, in Hooli's region (docs/tiers.md, docs/residency.md).
       await seedDemo(db.urls.ops, (line) => log(`  ${line}`), {
         migrationUrl: db.urls.migration,
-        target: { name: 'local', bootstrapUrl },
+        target: { name: DEV_DEDICATED_TARGET, bootstrapUrl },
         controlDatabase: DEV_DATABASE,
         rolePrefix: DEV_DATABASE,
       });
