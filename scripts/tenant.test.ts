@@ -13,13 +13,15 @@ const run = promisify(execFile);
 const database = setupTestDatabase();
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const { bootstrapUrl } = inject('testDatabaseServer');
+  const { bootstrapUrl, dedicated } = inject('testDatabaseServer');
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: 'test',
     PATH: process.env.PATH,
     MIGRATION_DATABASE_URL: database.current.urls.migration,
     OPS_DATABASE_URL: database.current.urls.ops,
     BOOTSTRAP_DATABASE_URL: bootstrapUrl,
+    // The tests' second server, as the operator configures a target: by name, with a superuser URL.
+    TENANT_DATABASE_TARGETS: `fra1=${dedicated.bootstrapUrl}`,
   };
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/tenant.ts', ...args], { env, timeout: 60_000 });
@@ -34,6 +36,17 @@ const placement = (slug: string) =>
   withClient(database.current.urls.ops, async (db) => {
     const { rows } = await db.query<{ tier: string; schema_name: string | null; database_name: string | null }>(
       `SELECT p.tier::text AS tier, p.schema_name, p.database_name FROM tenant_placements p JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = $1`,
+      [slug],
+    );
+    return rows[0];
+  });
+
+/** Where a tenant's data is: its tier, target (`local` for shared and schema) and region. */
+const residency = (slug: string) =>
+  withClient(database.current.urls.ops, async (db) => {
+    const { rows } = await db.query<{ tier: string; target: string; region: string }>(
+      `SELECT p.tier::text AS tier, coalesce(p.database_target, 'local') AS target, t.region
+         FROM tenant_placements p JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = $1`,
       [slug],
     );
     return rows[0];
@@ -85,5 +98,56 @@ describe('npm run tenant:create / tenant:place', () => {
     expect(target.err).toContain('Unknown database target "mars"');
     expect(await placement('far')).toBeUndefined();
     expect((await cli('create', '--slug', 'Bad Slug', '--name', 'x')).code).toBe(2);
+  }, 120_000);
+});
+
+// The region is a rule (docs/residency.md): the commands place a tenant on a target in its region,
+// refuse what would put it elsewhere, and record an approved exception in the tenant's audit log.
+// (Which target each request gets, and each refusal's message: lib/db/residency.test.ts.)
+describe('npm run tenant:targets, and the region of tenant:create', () => {
+  it('registers a target in a region, lands a tenant of that region on it, and keeps it there', async () => {
+    const registered = await cli('targets', 'set', 'fra1', '--region', 'eu-central');
+    expect([registered.code, registered.out.trim()]).toEqual([0, 'fra1: registered in eu-central.']);
+    const alps = await cli(
+      'create',
+      '--slug',
+      'alps',
+      '--name',
+      'Alps',
+      '--tier',
+      'database',
+      '--plan',
+      'enterprise',
+      '--region',
+      'eu-central',
+    );
+    expect(alps.code, alps.err).toBe(0);
+    expect(alps.out).toMatch(/database \S+_t_alps on fra1 created and migrated/);
+    expect(await residency('alps')).toEqual({ tier: 'database', target: 'fra1', region: 'eu-central' });
+    // Refused by the database's rule itself, with its message: the target cannot leave its tenant.
+    const moved = await cli('targets', 'set', 'fra1', '--region', 'us-east');
+    expect(moved.code).toBe(2);
+    expect(moved.err).toContain('target "fra1" cannot move to region us-east: 1 tenant(s) placed there are pinned elsewhere (alps)');
+  }, 120_000);
+
+  it('places a tenant outside the region it asked for only when allowed, and audits it', async () => {
+    const crossed = await cli('create', '--slug', 'expat', '--name', 'Expat', '--region', 'eu-central', '--allow-cross-region');
+    expect(crossed.code, crossed.err).toBe(0);
+    expect(await residency('expat')).toEqual({ tier: 'shared', target: 'local', region: 'eu-west' });
+    const events = await withClient(database.current.urls.ops, async (db) => {
+      const { rows } = await db.query(
+        `SELECT e.actor_type::text AS actor_type, e.actor_label, e.action, e.metadata
+           FROM audit_events e JOIN tenants t ON t.id = e.tenant_id WHERE t.slug = 'expat'`,
+      );
+      return rows;
+    });
+    expect(events).toEqual([
+      {
+        actor_type: 'platform_admin',
+        actor_label: expect.stringMatching(/^operator .*\(npm run tenant:create\)$/),
+        action: 'tenant.placed_outside_region',
+        metadata: { requested: 'eu-central', region: 'eu-west', target: 'local', tier: 'shared' },
+      },
+    ]);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import pg from 'pg';
 
 import { type DatabaseTarget } from '../../lib/db/tiers';
+import { DEV_DEDICATED_TARGET } from '../../lib/demo';
 import { parseEnv } from '../../lib/env';
 import { LOCAL_TARGET } from '../../lib/tenancy/placement';
 import { openLocalDatabase, type LocalDatabase } from './local';
@@ -43,12 +44,27 @@ async function embeddedUrl(local: LocalDatabase): Promise<string> {
   return url.toString();
 }
 
+/** The names TENANT_DATABASE_TARGETS gives, with their superuser URLs (the operator's copy of the variable). */
+export function configuredTargets(control: ControlPlane): Record<string, string> {
+  return parseEnv({ ...process.env, NODE_ENV: 'production', DATABASE_URL: control.ops }).TENANT_DATABASE_TARGETS;
+}
+
+/**
+ * Whether this command can create a database on `name`: `local` and the dev database's second name
+ * are the control plane's own server; any other target needs its TENANT_DATABASE_TARGETS entry.
+ */
+export function reachable(name: string, control: ControlPlane): boolean {
+  return name === LOCAL_TARGET || (name === DEV_DEDICATED_TARGET && Boolean(control.local)) || name in configuredTargets(control);
+}
+
 export function targetOf(name: string, control: ControlPlane): DatabaseTarget {
-  if (name === LOCAL_TARGET && !process.env.TENANT_DATABASE_TARGETS?.includes(`${LOCAL_TARGET}=`)) {
-    if (!control.bootstrap) usage('A database on target "local" needs BOOTSTRAP_DATABASE_URL (a superuser of the control plane’s server).');
+  const sameServer = name === LOCAL_TARGET || (name === DEV_DEDICATED_TARGET && Boolean(control.local));
+  if (sameServer && !process.env.TENANT_DATABASE_TARGETS?.includes(`${name}=`)) {
+    if (!control.bootstrap)
+      usage(`A database on target "${name}" needs BOOTSTRAP_DATABASE_URL (a superuser of the control plane’s server).`);
     return { name, bootstrapUrl: control.bootstrap };
   }
-  const targets = parseEnv({ ...process.env, NODE_ENV: 'production', DATABASE_URL: control.ops }).TENANT_DATABASE_TARGETS;
+  const targets = configuredTargets(control);
   const url = targets[name];
   if (!url)
     usage(`Unknown database target "${name}": TENANT_DATABASE_TARGETS names ${Object.keys(targets).join(', ') || 'none'} (and "local").`);
