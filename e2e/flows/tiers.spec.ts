@@ -82,6 +82,8 @@ for (const tenant of TIERED) {
       await tab.goto(`/t/${tenant.slug}/settings`);
       const where = tenant.tier === 'schema' ? 'a schema of its own' : 'a database of its own';
       await expect(tab.getByTestId('placement')).toHaveText(`data in ${where}, region ${demo.region}`);
+      // The region is the placement's, and a rule (docs/residency.md): Hooli's database is on a server in eu-central.
+      await expect(tab.getByTestId('residency')).toContainText(`Pinned to ${demo.region}: this workspace's data stays in ${demo.region}.`);
     });
 
     test('customer → product → order → pay → refund, in the pages then the API, and the figures follow', async ({ ownerOf, apiKey }) => {
@@ -157,6 +159,9 @@ for (const tenant of TIERED) {
       const csvHref = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
       const csv = await owner.request.get(csvHref!);
       expect(csv.headers()['content-type']).toContain('text/csv');
+      // Where the data came from travels with the file, outside its rows.
+      expect(csv.headers()['data-region']).toBe(demo.region);
+      expect(csv.headers()['content-disposition']).toContain(`-region-${demo.region}.csv`);
       const total = (await csv.text()).trim().split('\r\n').at(-1)!.split(',');
       expect(total.slice(0, 4).map((cell) => (cell === 'total' ? cell : Math.round(Number(cell) * 100)))).toEqual([
         'total',

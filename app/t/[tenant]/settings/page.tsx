@@ -5,6 +5,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { orUnavailable } from '@/components/ui/unavailable';
 import { tenantPage, type Placement } from '@/lib/auth/entry';
 import { can } from '@/lib/auth/permissions';
+import { dataResidency, isPinnedHere } from '@/lib/settings/residency';
 import { tenantSettings, twoFactorRule } from '@/lib/settings/service';
 import { timeZoneChoices } from '@/lib/settings/time-zones';
 
@@ -33,7 +34,12 @@ export default async function SettingsPage({
   return orUnavailable(
     tenantPage(slug, 'settings.view', async (access) => {
       // Only zones PostgreSQL and Intl both know (lib/settings/time-zones.ts).
-      const [settings, zones, requireTwoFactor] = await Promise.all([tenantSettings(), timeZoneChoices(), twoFactorRule()]);
+      const [settings, zones, requireTwoFactor, residency] = await Promise.all([
+        tenantSettings(),
+        timeZoneChoices(),
+        twoFactorRule(),
+        dataResidency(),
+      ]);
       return (
         <div className="max-w-xl">
           <PageHeader
@@ -42,7 +48,7 @@ export default async function SettingsPage({
               <>
                 Plan <span className="font-medium capitalize">{settings.plan}</span> ·{' '}
                 <span data-testid="placement">
-                  data in {PLACEMENT_LABELS[access.placement.tier]}, region {access.placement.region}
+                  data in {PLACEMENT_LABELS[access.placement.tier]}, region {residency.region}
                 </span>{' '}
                 · amounts in {settings.currency}
               </>
@@ -65,6 +71,16 @@ export default async function SettingsPage({
                 <p className="text-sm text-muted-foreground">Only owners and admins can change these settings.</p>
               )}
             </CardContent>
+          </Card>
+          <Card as="section" className="mt-6" aria-labelledby="residency-heading">
+            <CardHeader>
+              <CardTitle id="residency-heading">Data residency</CardTitle>
+              <CardDescription data-testid="residency">
+                {isPinnedHere(residency)
+                  ? `Pinned to ${residency.region}: this workspace's data stays in ${residency.region}. Moving it to another region takes an operator's approval, recorded in the audit log.`
+                  : `Pinned to ${residency.pinnedTo}, but the data is in ${residency.region}: it was placed there before regions became a rule. An operator has to move it.`}
+              </CardDescription>
+            </CardHeader>
           </Card>
           <Card as="section" className="mt-6" aria-labelledby="two-factor-rule-heading">
             <CardHeader>

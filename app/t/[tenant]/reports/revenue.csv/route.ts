@@ -2,15 +2,20 @@ import { tenantRoute } from '@/lib/auth/entry';
 import { csvLine, csvMoney, csvNumber, csvText } from '@/lib/billing/csv';
 import { rangeFromSearch } from '@/lib/billing/range';
 import { revenueReport } from '@/lib/billing/report';
+import { dataResidency } from '@/lib/settings/residency';
 
 // The report's numbers as CSV — exactly the rows of the table on the report page, plus the
 // customers table with ?table=customers. Streamed, so a long daily range starts downloading at
 // once; the file name carries the tenant's slug so files from two workspaces cannot be confused.
+//
+// Where the data came from travels with the file, outside its rows (docs/residency.md): the region
+// of the workspace's data in the file name and in a Data-Region header. The body stays plain CSV,
+// header row first, which every reader takes as it is — a comment line would be a row to most.
 
 export const GET = tenantRoute('reports.export', async (request, access) => {
   const search = new URL(request.url).searchParams;
   const range = rangeFromSearch(Object.fromEntries(search));
-  const report = await revenueReport(range);
+  const [report, residency] = await Promise.all([revenueReport(range), dataResidency()]);
   const table = search.get('table') === 'customers' ? 'customers' : 'periods';
   const lines: string[] =
     table === 'customers'
@@ -47,11 +52,12 @@ export const GET = tenantRoute('reports.export', async (request, access) => {
       else controller.enqueue(encoder.encode(next));
     },
   });
-  const name = `${access.slug}-revenue-${table}-${range.granularity}-${range.from}-to-${range.to}.csv`;
+  const name = `${access.slug}-revenue-${table}-${range.granularity}-${range.from}-to-${range.to}-region-${residency.region}.csv`;
   return new Response(stream, {
     headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Type': 'text/csv; charset=utf-8; header=present',
       'Content-Disposition': `attachment; filename="${name}"`,
+      'Data-Region': residency.region,
       'Cache-Control': 'no-store',
     },
   });
