@@ -4,7 +4,7 @@ import { MoveError } from '@bulkhead/tenancy/admin';
 
 import { tierRefusal } from '../lib/billing';
 import type { PlanName } from '../lib/billing/plans';
-import { moveTenantOnline, parseDestination, recoverMove, type MoveContext } from '../lib/db/moves';
+import { moveTenantOnline, parseDestination, recoverMove, ResidencyRefusal, type MoveContext } from '../lib/db/moves';
 import { controlNames, openControlPlane, targetOf, usage, UsageError, withOps, type ControlPlane } from './db/control-plane';
 
 // `npm run tenant:move -- <slug> --to shared|schema|database:<target> [--allow-cross-region]
@@ -90,7 +90,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof ResidencyRefusal) {
     console.error(error.message);
     process.exit(2);
   }

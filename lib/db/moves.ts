@@ -17,6 +17,8 @@ import {
 } from '@bulkhead/tenancy/admin';
 import pg from 'pg';
 
+import { LOCAL_TARGET } from '../tenancy/placement';
+import { allowCrossRegion } from './residency';
 import {
   databaseNameFor,
   PLACED_TABLE_ORDER,
@@ -30,6 +32,14 @@ import {
 // Online moves between tiers, the app's side (docs/moves.md): where each placement's copy is, how a
 // target copy is provisioned and an old one removed, and the switch in the control plane. The
 // engine — capture, copy, catch-up, freeze, verify — is the kit's (packages/tenancy/src/move.ts).
+
+/** A move the residency rule does not allow (an operator's usage error, not a failure). */
+export class ResidencyRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResidencyRefusal';
+  }
+}
 
 export type Destination =
   { tier: 'shared' } | { tier: 'schema'; schema?: string } | { tier: 'database'; target: string; database?: string };
@@ -56,7 +66,7 @@ export interface MoveContext {
 }
 
 export interface MoveTenantOptions {
-  /** Let the move change the tenant's region (the operator's explicit flag); audited. */
+  /** Let the move take the tenant to another region, which becomes its region (the operator's explicit flag); audited. */
   allowCrossRegion?: boolean;
   /** Wait this long after the switch before removing the old copy (requests that resolved it). */
   graceMs?: number;
@@ -186,6 +196,25 @@ async function runMove(
   if (from.tier === 'database' && to.tier === 'database' && from.target === to.target)
     throw new Error(`${slug} has a database on ${to.target} already; a move to another target is possible.`);
 
+  // Residency (docs/residency.md): the destination's region is its target's — `local` for the
+  // shared tables and tenant schemas. Another region than the tenant's takes the operator's flag,
+  // and the tenant's region then becomes the destination's, in the switch's transaction.
+  const destinationTarget = to.tier === 'database' ? to.target : LOCAL_TARGET;
+  const destinationRegion = await withClient(context.urls.ops, async (ops) => {
+    const { rows } = await ops.query<{ region: string }>('SELECT region FROM database_targets WHERE name = $1', [destinationTarget]);
+    return rows[0]?.region;
+  });
+  if (!destinationRegion)
+    throw new ResidencyRefusal(
+      `Target "${destinationTarget}" has no region: register it first (npm run tenant:targets -- set ${destinationTarget} --region <region>).`,
+    );
+  const crossRegion = destinationRegion !== tenant.region;
+  if (crossRegion && !options.allowCrossRegion)
+    throw new ResidencyRefusal(
+      `${slug}'s data must stay in ${tenant.region}, and ${labelOf(to)} is in ${destinationRegion}. ` +
+        `Choose a destination in ${tenant.region}, or pass --allow-cross-region to move it to ${destinationRegion} (audited).`,
+    );
+
   const moveId = randomUUID();
   const source = sideOf(from, context);
   const target = sideOf(to, context);
@@ -197,7 +226,7 @@ async function runMove(
       tenant.id,
       fromLabel,
       toLabel,
-      options.allowCrossRegion ?? false,
+      crossRegion,
     ]),
   );
   const record = (state: string, fields: Record<string, unknown> = {}) =>
@@ -242,11 +271,16 @@ async function runMove(
       const row = await withClient(context.urls.ops, (ops) =>
         ops.query('SELECT row_to_json(t) AS row FROM tenants t WHERE id = $1', [tenant.id]),
       );
-      await withClient(created.urls.ops, (db) =>
-        db.query(`INSERT INTO tenants SELECT * FROM json_populate_record(NULL::tenants, $1::json) ON CONFLICT (id) DO NOTHING`, [
-          JSON.stringify(row.rows[0]!.row),
-        ]),
-      );
+      // Where the tenant lives is the control plane's rule, not this database's: its residency
+      // check stands aside for this one row (docs/residency.md), which carries the region to be.
+      await withClient(created.urls.ops, async (db) => {
+        await db.query('BEGIN');
+        await allowCrossRegion(db, tenant.id);
+        await db.query(`INSERT INTO tenants SELECT * FROM json_populate_record(NULL::tenants, $1::json) ON CONFLICT (id) DO NOTHING`, [
+          JSON.stringify({ ...(row.rows[0]!.row as object), region: destinationRegion }),
+        ]);
+        await db.query('COMMIT');
+      });
     }
     provisionMs = performance.now() - provisionStarted;
 
@@ -281,7 +315,9 @@ async function runMove(
                 moveId,
                 rows: summary.rows,
                 changesReplayed: summary.changes,
-                ...(options.allowCrossRegion ? { crossRegion: true } : {}),
+                ...(crossRegion
+                  ? { crossRegion: { from: tenant.region, to: destinationRegion, approvedBy: options.actor ?? 'Bulkhead operator' } }
+                  : {}),
               }),
             ],
           );
@@ -293,7 +329,10 @@ async function runMove(
                 [tenant.id],
               );
               if (!rows[0] || labelOf(whereOf(rows[0])) !== fromLabel) throw new Error('The tenant’s placement changed during the move.');
-              if (options.allowCrossRegion) await ops.query(`SELECT set_config('bulkhead.residency_override', $1, true)`, [tenant.id]);
+              if (crossRegion) {
+                await allowCrossRegion(ops, tenant.id);
+                await ops.query('UPDATE tenants SET region = $2 WHERE id = $1', [tenant.id, destinationRegion]);
+              }
               await ops.query(
                 `UPDATE tenant_placements SET tier = $2::"PlacementTier", schema_name = $3, database_target = $4, database_name = $5, updated_at = now()
                   WHERE tenant_id = $1`,
