@@ -2,8 +2,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 
 import { TenantContextMissingError, tenantStorage, type ContextStore, type Workload } from './context';
-import { StatementTimeoutError, TenantBusyError } from './errors';
+import { StatementTimeoutError, TenantBusyError, TenantMovingError } from './errors';
 import { FairShare } from './fair-share';
+import { TENANT_MOVING_SQLSTATE } from './move';
 import { assertPlacement, placementLabel, PlacementPools, SHARED_PLACEMENT, type DedicatedDatabases, type Placement } from './placement';
 import type { Scope } from './scope';
 import {
@@ -596,6 +597,7 @@ export interface FactoryDefinition<Plan extends string = string> {
   errors?: {
     busy?: (error: TenantBusyError) => Error;
     statementTimeout?: (error: StatementTimeoutError) => Error;
+    moving?: (error: TenantMovingError) => Error;
   };
 }
 
@@ -639,6 +641,7 @@ function createCore<Plan extends string>(definition: FactoryDefinition<Plan>, op
     options.onBusy ?? ((event: BusyEvent<Plan>) => console.error(JSON.stringify({ level: 'warn', msg: 'tenant busy', ...event })));
   const mapBusy = definition.errors?.busy ?? ((error: TenantBusyError) => error);
   const mapTimeout = definition.errors?.statementTimeout ?? ((error: StatementTimeoutError) => error);
+  const mapMoving = definition.errors?.moving ?? ((error: TenantMovingError) => error);
 
   return {
     mode,
@@ -667,7 +670,7 @@ function createCore<Plan extends string>(definition: FactoryDefinition<Plan>, op
     },
     shares,
     timeouts,
-    /** Leases a slot to `terms.tenantId` for `work`, maps a statement timeout to its error. */
+    /** Leases a slot to `terms.tenantId` for `work`, maps a statement timeout or a moving tenant's fence to its error. */
     async withSlot<T>(terms: HandleTerms, work: (slot: Slot) => PromiseLike<T>, kind: 'main' | 'side' = 'main'): Promise<T> {
       const limitMs = timeouts[terms.workload][terms.plan] ?? 0;
       const [queue, share] = kind === 'side' ? [side, 1] : [fair, shares[terms.plan] ?? 1];
@@ -707,6 +710,9 @@ function createCore<Plan extends string>(definition: FactoryDefinition<Plan>, op
           onTimeout({ tenantId: terms.tenantId, requestId, plan: terms.plan as Plan, workload: terms.workload, limitMs });
           throw mapTimeout(new StatementTimeoutError(limitMs, terms.plan, terms.workload, { cause: error }));
         }
+        // A write of a tenant whose move froze it, in the copy it is leaving: its transaction rolled
+        // back, and a retry resolves the placement again (docs/moves.md).
+        if (isTenantMoving(error)) throw mapMoving(new TenantMovingError({ cause: error }));
         throw error;
       }
     },
@@ -800,11 +806,29 @@ export interface ForTenantTerms<Plan extends string = string> {
   route?: Route;
 }
 
-/** SQLSTATE 57014 anywhere in the error's chain (Prisma wraps the driver's error). */
-export function isStatementTimeout(error: unknown, depth = 0): boolean {
+/** The keys under which Prisma (and its driver adapter) keep the error they wrap. */
+const ERROR_CHAIN = ['cause', 'meta', 'driverAdapterError', 'error'] as const;
+
+/** `matches` holds for the error or for one it wraps (a few levels deep). */
+function inErrorChain(error: unknown, matches: (record: Record<string, unknown>) => boolean, depth = 0): boolean {
   if (depth > 6 || typeof error !== 'object' || error === null) return false;
   const record = error as Record<string, unknown>;
-  if (record.code === '57014' || record.originalCode === '57014') return true;
-  if (typeof record.message === 'string' && record.message.includes('canceling statement due to statement timeout')) return true;
-  return ['cause', 'meta', 'driverAdapterError', 'error'].some((key) => key in record && isStatementTimeout(record[key], depth + 1));
+  if (matches(record)) return true;
+  return ERROR_CHAIN.some((key) => key in record && inErrorChain(record[key], matches, depth + 1));
+}
+
+/** SQLSTATE 57014 anywhere in the error's chain (Prisma wraps the driver's error). */
+export function isStatementTimeout(error: unknown): boolean {
+  return inErrorChain(
+    error,
+    (record) =>
+      record.code === '57014' ||
+      record.originalCode === '57014' ||
+      (typeof record.message === 'string' && record.message.includes('canceling statement due to statement timeout')),
+  );
+}
+
+/** SQLSTATE BH503 (a moving tenant's closed fence) anywhere in the error's chain. */
+export function isTenantMoving(error: unknown): boolean {
+  return inErrorChain(error, (record) => record.code === TENANT_MOVING_SQLSTATE || record.originalCode === TENANT_MOVING_SQLSTATE);
 }

@@ -1,13 +1,15 @@
-// The two ways the shared pool says no. Both carry an HTTP status (503) and a message a user can
-// act on; an app that has its own error type maps them with createTenancy({ errors }) so its
-// route handlers and forms render them like every other refusal.
+// The kit's three refusals: the shared pool says no (the tenant's share is full, or a statement ran
+// past its plan's limit), or the tenant's data is moving and its writes are frozen for a moment.
+// Each carries an HTTP status (503) and a message a user can act on; an app that has its own error
+// type maps them with createTenancy({ errors }) so its route handlers and forms render them like
+// every other refusal.
 
 /** Base of the kit's refusals: a stable `code` and the HTTP status that fits it. */
 export class TenancyError extends Error {
   readonly status: number = 503;
 
   constructor(
-    readonly code: 'tenant_busy' | 'statement_timeout',
+    readonly code: 'tenant_busy' | 'statement_timeout' | 'tenant_moving',
     message: string,
   ) {
     super(message);
@@ -50,6 +52,27 @@ export class StatementTimeoutError extends TenancyError {
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }
+
+/**
+ * The tenant is moving to another placement (moveTenant(), from '@bulkhead/tenancy/admin') and the
+ * copy it is leaving refused this write: its fence is closed while the last changes are copied and
+ * both copies are checked, and stays closed after the switch. The transaction rolled back, so
+ * nothing of the request was written; the freeze lasts a second or two, and a retry resolves the
+ * tenant's placement again, so it writes wherever the tenant lives by then.
+ */
+export class TenantMovingError extends TenancyError {
+  /** The freeze lasts at most about two seconds (docs/moves.md): come back then. */
+  readonly retryAfterSeconds = 2;
+
+  constructor(options?: { cause?: unknown }) {
+    super('tenant_moving', TENANT_MOVING_MESSAGE);
+    this.name = 'TenantMovingError';
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/** The user-facing text of a TenantMovingError. */
+export const TENANT_MOVING_MESSAGE = 'Your workspace is moving to its new home. Back in a few seconds: nothing was changed; try again.';
 
 /** The user-facing text of a TenantBusyError (an app's own error class can reuse it). */
 export function busyMessage(share: number, waitedMs: number, reason: 'waited' | 'queue_full' = 'waited'): string {

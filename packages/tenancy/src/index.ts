@@ -12,11 +12,20 @@ export {
   type TenantContext,
   type Workload,
 } from './context';
-export { busyMessage, StatementTimeoutError, statementTimeoutMessage, TenancyError, TenantBusyError } from './errors';
+export {
+  busyMessage,
+  StatementTimeoutError,
+  statementTimeoutMessage,
+  TENANT_MOVING_MESSAGE,
+  TenancyError,
+  TenantBusyError,
+  TenantMovingError,
+} from './errors';
 export { CrossTenantArgumentError, ownRow, related, tenantModelsOf, type GlobalScope, type PrismaNamespace } from './scope';
 export {
   DEFAULT_RESERVED_CONNECTIONS,
   isStatementTimeout,
+  isTenantMoving,
   type BusyEvent,
   type KeyHelper,
   type ForTenantTerms,

@@ -14,7 +14,7 @@ import {
   type TenantTransaction,
 } from './client';
 import { TenantContextMissingError, tenantStorage, WORKLOADS, type TenantContext } from './context';
-import type { StatementTimeoutError, TenantBusyError } from './errors';
+import type { StatementTimeoutError, TenantBusyError, TenantMovingError } from './errors';
 import { assertPlacement, schemaRewriter } from './placement';
 import { createScope, tenantModelsOf, type GlobalScope, type PrismaNamespace } from './scope';
 import { assertTenantId } from './tenant-pool';
@@ -52,10 +52,11 @@ export interface TenancyDefinition<
   actors: readonly Actor[];
   /** Pool share and statement timeouts by plan. */
   policy: TenantPolicy<Plan>;
-  /** Maps the kit's refusals (TenantBusyError, StatementTimeoutError) to the app's own errors. */
+  /** Maps the kit's refusals (TenantBusyError, StatementTimeoutError, TenantMovingError) to the app's own errors. */
   errors?: {
     busy?: (error: TenantBusyError) => Error;
     statementTimeout?: (error: StatementTimeoutError) => Error;
+    moving?: (error: TenantMovingError) => Error;
   };
   /**
    * Builds the options of the process-wide tenant clients on first use of tenantDb(): the pool of

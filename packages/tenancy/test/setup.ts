@@ -13,10 +13,18 @@ import { Prisma, PrismaClient } from './fixture/generated/client';
 
 export const PLANS = ['basic', 'premium'] as const;
 
-/** The fixture app's tenancy, over `pool` (each test file has its own database, so its own pool). */
-export function fixtureTenancy(pool: pg.Pool, name = `fixture-${randomBytes(3).toString('hex')}`) {
+/**
+ * The fixture app's tenancy, over `pool` (each test file has its own database, so its own pool);
+ * `errors` maps the kit's refusals as an app's adoption would.
+ */
+export function fixtureTenancy(
+  pool: pg.Pool,
+  name = `fixture-${randomBytes(3).toString('hex')}`,
+  errors?: Parameters<typeof createTenancy>[0]['errors'],
+) {
   return createTenancy({
     name,
+    errors,
     PrismaClient,
     Prisma,
     globalModels: { Workspace: ownRow('id') },
