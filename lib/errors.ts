@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   tenant_busy: 503,
   /** A statement ran past the plan's statement timeout; its transaction rolled back. */
   statement_timeout: 503,
+  /** The workspace is moving to another tier: its writes are frozen for a second or two (docs/moves.md). */
+  tenant_moving: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -58,9 +60,9 @@ export class AppError extends Error {
 
 /**
  * Makes an error of another module an AppError as it is: its class, message and fields stay. The
- * isolation kit's refusals (TenantBusyError, StatementTimeoutError) already carry an ErrorCode and
- * a message a person can act on; lib/tenancy/index.ts adopts them rather than copying them into
- * classes of its own, and they render like every other refusal.
+ * isolation kit's refusals (TenantBusyError, StatementTimeoutError, TenantMovingError) already
+ * carry an ErrorCode and a message a person can act on; lib/tenancy/index.ts adopts them rather
+ * than copying them into classes of its own, and they render like every other refusal.
  */
 export function adoptAsAppError<E extends Error & { readonly code: ErrorCode }>(error: E): E & AppError {
   Object.defineProperty(error, APP_ERROR, { value: true });
@@ -69,17 +71,18 @@ export function adoptAsAppError<E extends Error & { readonly code: ErrorCode }>(
 }
 
 /**
- * The shared pool's two refusals (the kit's, adopted as AppErrors), as much of them as a page needs to say
- * what happened: not faults, so the app shows each as a message of its own, never as "Something
- * went wrong".
+ * The kit's three refusals (adopted as AppErrors): the shared pool's two, and a workspace whose
+ * writes a move froze for a moment. As much of them as a page needs to say what happened: not
+ * faults, so the app shows each as a message of its own, never as "Something went wrong".
  */
-export type Unavailable = { code: 'tenant_busy'; share: number } | { code: 'statement_timeout'; limitMs: number };
+export type Unavailable =
+  { code: 'tenant_busy'; share: number } | { code: 'statement_timeout'; limitMs: number } | { code: 'tenant_moving' };
 
 // In a production build Next.js hands an error boundary only an error's `digest` (the message is
 // withheld), and keeps a digest the error already carries (app-render/create-error-handler.ts): so
 // a refusal that escapes to app/t/[tenant]/error.tsx carries one saying which it is. Numbers only;
-// nothing of the tenant.
-const DIGEST = /^bulkhead:(tenant_busy|statement_timeout):(\d{1,9})$/;
+// nothing of the tenant. A move's freeze needs no number: `bulkhead:tenant_moving`.
+const DIGEST = /^bulkhead:(?:(tenant_busy|statement_timeout):(\d{1,9})|(tenant_moving))$/;
 
 /** The refusal `error` is — an AppError on the server, or its digest in an error boundary. */
 export function unavailableOf(error: unknown): Unavailable | undefined {
@@ -87,21 +90,33 @@ export function unavailableOf(error: unknown): Unavailable | undefined {
     const { share, limitMs } = error as AppError & { share?: unknown; limitMs?: unknown };
     if (error.code === 'tenant_busy' && typeof share === 'number') return { code: 'tenant_busy', share };
     if (error.code === 'statement_timeout' && typeof limitMs === 'number') return { code: 'statement_timeout', limitMs };
+    if (error.code === 'tenant_moving') return { code: 'tenant_moving' };
     return undefined;
   }
   const digest = typeof error === 'object' && error !== null ? (error as { digest?: unknown }).digest : undefined;
   const match = typeof digest === 'string' ? DIGEST.exec(digest) : null;
   if (!match) return undefined;
+  if (match[3] === 'tenant_moving') return { code: 'tenant_moving' };
   return match[1] === 'tenant_busy'
     ? { code: 'tenant_busy', share: Number(match[2]) }
     : { code: 'statement_timeout', limitMs: Number(match[2]) };
 }
 
+function digestOf(refusal: Unavailable): string {
+  switch (refusal.code) {
+    case 'tenant_busy':
+      return `bulkhead:tenant_busy:${refusal.share}`;
+    case 'statement_timeout':
+      return `bulkhead:statement_timeout:${refusal.limitMs}`;
+    case 'tenant_moving':
+      return 'bulkhead:tenant_moving';
+  }
+}
+
 /** Gives a refusal its digest before it is rethrown towards an error boundary; other errors pass as they are. */
 export function withUnavailableDigest<E>(error: E): E {
   const refusal = unavailableOf(error);
-  if (refusal)
-    (error as { digest?: string }).digest = `bulkhead:${refusal.code}:${refusal.code === 'tenant_busy' ? refusal.share : refusal.limitMs}`;
+  if (refusal) (error as { digest?: string }).digest = digestOf(refusal);
   return error;
 }
 

@@ -6,14 +6,22 @@ import { unavailableOf, type Unavailable } from '@/lib/errors';
 import { Alert } from './alert';
 import { RefreshButton } from './refresh-button';
 
-// What a workspace page shows in place of its data when the shared pool refuses it (lib/errors.ts,
-// Unavailable): the workspace already runs as many database operations as its plan allows, or one
-// of its queries ran past the plan's statement timeout. Neither is a fault of ours to apologise
-// for with "Something went wrong": each says what happened and what to do.
+// What a workspace page shows in place of its data when the kit refuses it (lib/errors.ts,
+// Unavailable): the workspace already runs as many database operations as its plan allows, one
+// of its queries ran past the plan's statement timeout, or it is moving to another tier and its
+// writes are frozen for a second or two (docs/moves.md). None is a fault of ours to apologise for
+// with "Something went wrong": each says what happened and what to do.
 
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`);
 
 export function unavailableMessage(refusal: Unavailable): { title: string; detail: string } {
+  if (refusal.code === 'tenant_moving') {
+    return {
+      title: 'Moving your workspace — back in a few seconds',
+      detail:
+        'Your workspace is moving to its new home, and saving is paused for a moment. Nothing was changed. Try again in a few seconds.',
+    };
+  }
   if (refusal.code === 'tenant_busy') {
     const operations = `${refusal.share} database operation${refusal.share === 1 ? '' : 's'}`;
     return {
@@ -43,7 +51,8 @@ export function UnavailableNotice({
   const Heading = level === 'page' ? 'h1' : 'h2';
   return (
     <Alert
-      variant="warning"
+      // A move is planned work that ends by itself, not a limit the workspace ran into.
+      variant={refusal.code === 'tenant_moving' ? 'info' : 'warning'}
       role="alert"
       data-testid="workspace-unavailable"
       data-code={refusal.code}
@@ -58,7 +67,7 @@ export function UnavailableNotice({
 
 /**
  * Renders a page or a streamed section of a workspace (`tenantPage(…)`), or the notice in its place
- * when the pool refused it. Server-rendered, so it reads without JavaScript; a streamed section
+ * when the kit refused it. Server-rendered, so it reads without JavaScript; a streamed section
  * keeps the page's header and filters around it (narrow the range right there). Anything else is
  * rethrown: notFound() and forbidden() keep their statuses, a real fault reaches error.tsx.
  */

@@ -70,6 +70,8 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
     'The workspace already runs as many database operations at once as its plan allows (by default free 2, pro 4, enterprise 8), and this request waited its bounded time for a turn; nothing was changed. Retry after Retry-After seconds: other workspaces are not affected.',
   statement_timeout:
     "A database query of this request ran longer than the plan's statement timeout (by default free 5 s, pro 15 s, enterprise 60 s) and was stopped; nothing was changed. Narrow the request (a shorter date range, a more selective filter) before retrying: the same request would take as long again, so there is no Retry-After.",
+  tenant_moving:
+    'The workspace is moving to another tier, and its writes are paused for a second or two while the last changes are copied and checked; nothing was changed. Retry after Retry-After seconds: the retry goes to the workspace in its new home. Reads are never paused.',
 };
 
 // ── Headers and security ──────────────────────────────────────────────────────────────────────────
@@ -99,7 +101,8 @@ const HEADERS = {
   'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer' } },
   'RateLimit-Policy': { description: 'The limit, its window and its scope, e.g. 600;w=60;scope="key".', schema: { type: 'string' } },
   'Retry-After': {
-    description: 'Seconds to wait before the next request (on a 429, and on a 503 tenant_busy; never on a 503 statement_timeout).',
+    description:
+      'Seconds to wait before the next request (on a 429, and on a 503 tenant_busy or tenant_moving; never on a 503 statement_timeout).',
     schema: { type: 'integer' },
   },
   'Idempotent-Replayed': {
@@ -358,7 +361,8 @@ function errorCodesOf(op: Operation): ErrorCode[] {
   // Every operation runs on the tenant's share of the pool, under its plan's statement timeout.
   const codes = new Set<ErrorCode>(['unauthorized', 'forbidden', 'rate_limited', 'internal', 'tenant_busy', 'statement_timeout']);
   if (op.path.includes('{id}')) codes.add('not_found');
-  if (op.method !== 'get') codes.add('bad_request').add('payload_too_large');
+  // A write meets the freeze of a workspace moving between tiers; a read never does.
+  if (op.method !== 'get') codes.add('bad_request').add('payload_too_large').add('tenant_moving');
   if (op.body) codes.add('unsupported_media_type');
   if (op.body || op.query || op.method === 'post') codes.add('validation_failed');
   for (const code of Object.keys(op.errors ?? {}) as ErrorCode[]) codes.add(code);
@@ -405,7 +409,7 @@ function errorResponses(op: Operation): RouteConfig['responses'] {
           'X-Request-Id',
           ...(status === 429
             ? [...RATE_LIMIT_HEADERS, 'Retry-After' as const]
-            : codes.includes('tenant_busy')
+            : codes.includes('tenant_busy') || codes.includes('tenant_moving')
               ? ['Retry-After' as const]
               : []),
         ),

@@ -18,6 +18,7 @@ const TITLES: Record<ErrorCode, string> = {
   internal: 'Internal error',
   tenant_busy: 'Workspace busy',
   statement_timeout: 'Query took too long',
+  tenant_moving: 'Workspace moving',
 };
 
 export function problem(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}, headers: HeadersInit = {}): Response {
@@ -29,7 +30,7 @@ export function problem(code: ErrorCode, detail: string, extra: Record<string, u
 
 export function problemFrom(error: unknown, requestId?: string, headers: HeadersInit = {}): Response {
   if (error instanceof AppError) {
-    // A refusal that ends by itself says when to come back (TenantBusyError).
+    // A refusal that ends by itself says when to come back (TenantBusyError, TenantMovingError).
     const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
     const withRetry: HeadersInit = retryAfter ? { 'Retry-After': String(retryAfter), ...headers } : headers;
     return problem(error.code, error.detail, error.fieldErrors ? { errors: error.fieldErrors } : {}, withRetry);

@@ -58,7 +58,7 @@ export const tenancy = createTenancy({
   actors: ACTOR_KINDS,
   policy: DEFAULT_POLICY,
   // The kit's refusals count as the app's AppErrors: a 503 problem+json, a form message.
-  errors: { busy: adoptAsAppError, statementTimeout: adoptAsAppError },
+  errors: { busy: adoptAsAppError, statementTimeout: adoptAsAppError, moving: adoptAsAppError },
   connect: () => {
     const settings = env();
     // Closing the pool (tests, shutdown) closes the slots first; the next use builds new ones.

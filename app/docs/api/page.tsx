@@ -231,13 +231,15 @@ export default function ApiReferencePage() {
                 Bodies larger than {MAX_BODY_BYTES / 1024} KB are a <Code>413</Code>; bodies that are not JSON a <Code>415</Code>.
               </p>
               <p>
-                Any endpoint can answer <Code>503</Code>, for one of two reasons. <Code>tenant_busy</Code>: your workspace already runs as
+                Any endpoint can answer <Code>503</Code>, for one of three reasons. <Code>tenant_busy</Code>: your workspace already runs as
                 many database operations at once as its plan allows, and this request waited its turn for a few seconds; it carries{' '}
                 <Code>Retry-After</Code>, and no other workspace is slowed down to serve it (nor yours for theirs).{' '}
                 <Code>statement_timeout</Code>: a query ran past your plan&apos;s time limit and was stopped; there is no{' '}
                 <Code>Retry-After</Code>, because the same request would run as long again: narrow it first (a shorter date range, a more
-                selective filter). Neither changed anything, so a <Code>POST</Code> retried with its <Code>Idempotency-Key</Code> runs
-                again.
+                selective filter). <Code>tenant_moving</Code>, on writes only: your workspace is moving to another tier, and its writes are
+                paused for a second or two while the last changes are copied and checked; it carries <Code>Retry-After: 2</Code>, and the
+                retry reaches the workspace in its new home. None of them changed anything, so a <Code>POST</Code> retried with its{' '}
+                <Code>Idempotency-Key</Code> runs again.
               </p>
             </Section>
 

@@ -6,10 +6,10 @@ import { UnavailableNotice } from '@/components/ui/unavailable';
 import { unavailableOf } from '@/lib/errors';
 
 // An error inside a workspace page: the shell stays and the user can retry (`retry` asks the server
-// again; `reset` alone would re-render the same failed answer). A busy workspace or a query past
-// the plan's time limit says so — recognised by its digest, the one part of a server error a
-// production build passes on (lib/errors.ts). Anything else is unexpected: its details stay in the
-// server log, under the digest shown here, never on the page.
+// again; `reset` alone would re-render the same failed answer). A busy workspace, a query past the
+// plan's time limit or a workspace whose move froze its writes says so — recognised by its digest,
+// the one part of a server error a production build passes on (lib/errors.ts). Anything else is
+// unexpected: its details stay in the server log, under the digest shown here, never on the page.
 export default function WorkspaceError({ error, retry }: { error: Error & { digest?: string }; retry: () => void }) {
   const tryAgain = <Button onClick={retry}>Try again</Button>;
   const refusal = unavailableOf(error);
