@@ -6,7 +6,7 @@ import path from 'node:path';
 import { dropDatabase, dropRoles, migrate, provisionDatabase } from '@bulkhead/tenancy/admin';
 import { acquireServer } from '@bulkhead/tenancy/server';
 
-import { appUrlFile, mailFile } from '../e2e/support/handoff';
+import { appUrlFile, mailFile, ownerUrlFile } from '../e2e/support/handoff';
 import { startOAuthStub } from '../e2e/support/oauth-stub';
 import { opsUrlFile } from '../e2e/support/ops';
 import { seedDemo } from '../prisma/seed/demo';
@@ -20,8 +20,10 @@ import { runtimeEnv } from './db/runtime-env';
 // What tests need and HTTP must never carry goes to files only the tests read (mode 0600, removed
 // with the database), never into the app's environment: the ops role's URL (.e2e/ops-<port>.url;
 // e2e/leaks/busy.spec.ts holds a row lock from outside the app), the runtime role's URL
-// (.e2e/app-<port>.url; e2e/security/client-address.spec.ts starts a second server on it), and the
-// mail the app sends (.e2e/mail-<port>.ndjson, MAIL_FILE: there is no dev outbox in production).
+// (.e2e/app-<port>.url; e2e/security/client-address.spec.ts starts a second server on it), the
+// owner role's URL (.e2e/owner-<port>.url; e2e/leaks/moving.spec.ts freezes a workspace's writes
+// with a move's capture triggers, which only the tables' owner may create), and the mail the app
+// sends (.e2e/mail-<port>.ndjson, MAIL_FILE: there is no dev outbox in production).
 //
 // TRUST_PROXY_HOPS=1: the tests play the one trusted proxy, so a request can come "from" any
 // address they choose (e2e/support/addresses.ts). BULKHEAD_DEMO=1: a demo deployment, where the
@@ -40,9 +42,10 @@ async function main() {
   const dedicatedDatabase = `${rolePrefix}_t_hooli`;
   const handoff = opsUrlFile(port);
   const appHandoff = appUrlFile(port);
+  const ownerHandoff = ownerUrlFile(port);
   const mail = mailFile(port);
   const cleanup = async () => {
-    for (const file of [handoff, appHandoff, mail]) rmSync(file, { force: true });
+    for (const file of [handoff, appHandoff, ownerHandoff, mail]) rmSync(file, { force: true });
     await dropDatabase(server.bootstrapUrl, database).catch(() => {});
     await dropDatabase(second.bootstrapUrl, dedicatedDatabase).catch(() => {});
     await dropRoles(server.bootstrapUrl, rolePrefix).catch(() => {});
@@ -64,6 +67,7 @@ async function main() {
     mkdirSync(path.dirname(handoff), { recursive: true });
     writeFileSync(handoff, db.urls.ops, { mode: 0o600 });
     writeFileSync(appHandoff, db.urls.app, { mode: 0o600 });
+    writeFileSync(ownerHandoff, db.urls.migration, { mode: 0o600 });
     rmSync(mail, { force: true }); // mail of an earlier run is not this run's
     urls = db.urls;
   } catch (error) {

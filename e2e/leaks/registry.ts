@@ -231,15 +231,17 @@ export const API_ROUTES: ApiRouteCase[] = [
 ];
 
 /**
- * The shared pool's refusals (every 503 code of lib/errors.ts; e2e/leaks/meta.spec.ts checks the
- * list): where each is shown to name nothing of another workspace, and where its answer and page
- * are checked.
+ * The kit's refusals: the shared pool's two and a moving workspace's (every 503 code of
+ * lib/errors.ts; e2e/leaks/meta.spec.ts checks the list): where each is shown to name nothing of
+ * another workspace, and where its answer and page are checked.
  */
 export const POOL_REFUSALS: Record<string, string> = {
   tenant_busy:
     'e2e/leaks/busy.spec.ts: a workspace holding its whole share gets a 503 problem with Retry-After, the busy notice in its orders page and the busy error in a form, with nothing of Acme or Globex in any of them, while Globex is served; lib/api/unavailable.test.ts: every endpoint answers it',
   statement_timeout:
     'lib/api/unavailable.test.ts: a 503 problem without Retry-After, nothing written, the idempotency key free for a retry; components/ui/unavailable.test.ts: the page notice (limit, narrow the date range); lib/tenancy/timeouts.test.ts: the limits by plan',
+  tenant_moving:
+    'e2e/leaks/moving.spec.ts: a workspace frozen by its move gets a 503 problem with Retry-After: 2 on a write and the moving error in a form, with nothing of another workspace in either, while its reads answer and another workspace writes; lib/api/moving.test.ts: every write endpoint answers it and every read 200; components/ui/unavailable.test.ts: the page notice',
 };
 
 /** Routes outside /t/[tenant] and why they hold no tenant data (each is still checked: no canary). */

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { DEMO_API_KEYS } from '../../../lib/demo';
 import { randomAddress } from '../../support/addresses';
 import { signUpOwner } from '../../support/auth';
+import { e2eOwnerUrl, freezeWrites, type Freeze } from '../../support/move-freeze';
 import { e2eOpsUrl, lockRow, withOps, type RowLock } from '../../support/ops';
 import { ApiKeysPage } from '../../support/pages';
 import type { ApiRecords } from '../registry';
@@ -71,6 +72,11 @@ export interface Ops {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   /** A row lock held from outside the app (e2e/support/ops.ts), released after the test at the latest. */
   lockRow(table: 'orders', id: string): Promise<RowLock>;
+  /**
+   * The writes of the shared workspace `slug` frozen as a move freezes them (e2e/support/move-freeze.ts),
+   * released after the test at the latest.
+   */
+  freezeWrites(slug: string): Promise<Freeze>;
 }
 
 export interface NewOwner {
@@ -268,6 +274,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ops: async ({ baseURL }, provide) => {
     const url = e2eOpsUrl(baseURL!);
     const locks: RowLock[] = [];
+    const freezes: Freeze[] = [];
     await provide({
       url,
       query: (sql, params) => withOps(url, (db) => db.query(sql, params)),
@@ -276,9 +283,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         locks.push(lock);
         return lock;
       },
+      async freezeWrites(slug) {
+        const { rows } = await withOps(url, (db) => db.query<{ id: string }>('SELECT id FROM tenants WHERE slug = $1', [slug]));
+        if (!rows[0]) throw new Error(`no workspace ${slug} to freeze`);
+        const freeze = await freezeWrites({ ops: url, owner: e2eOwnerUrl(baseURL!) }, rows[0].id);
+        freezes.push(freeze);
+        return freeze;
+      },
     });
-    // Whatever the test did, no lock outlives it: another spec would meet a held slot.
+    // Whatever the test did, no lock or freeze outlives it: another spec would meet a held slot.
     for (const lock of locks) await lock.release();
+    for (const freeze of freezes) await freeze.release();
   },
 
   newOwner: async ({ page }, provide) => {
