@@ -3,7 +3,7 @@ import { captureTriggerNames, installCapture, MOVE_STEPS, MoveError, PLACEMENTS_
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { moveTenantOnline, parseDestination, type MoveContext } from '@/lib/db/moves';
+import { moveTenantOnline, parseDestination, ResidencyRefusal, type MoveContext } from '@/lib/db/moves';
 import { PLACED_TABLE_ORDER } from '@/lib/db/tiers';
 import { dedicatedServer, setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
@@ -112,9 +112,10 @@ beforeAll(async () => {
   const { database: controlDatabase } = { database: new URL(database.current.urls.ops).pathname.slice(1) };
   context = {
     urls: database.current.urls,
+    // `farther` is the second server again, registered in another region (below).
     target: (name) => {
-      if (name !== 'second') throw new Error(`unknown target ${name}`);
-      return second.target;
+      if (name !== 'second' && name !== 'farther') throw new Error(`unknown target ${name}`);
+      return { ...second.target, name };
     },
     controlDatabase,
     rolePrefix: second.rolePrefix,
@@ -296,5 +297,57 @@ describe('a move that fails', () => {
     // Back to shared for real: both homes' events end up together.
     await moveTenantOnline(context, mover.slug, { tier: 'shared' });
     expect(await placementOf(mover.id)).toEqual({ tier: 'shared' });
+  });
+});
+
+describe('a move and the residency rule (docs/residency.md)', () => {
+  it('refuses another region without the operator’s flag; with it, the tenant’s region follows, audited', async () => {
+    const roamer = await seedTenant(database.current.urls.ops, 'roamer', 2);
+    const regions = await ops(async (db) => {
+      await db.query(`INSERT INTO database_targets (name, region) VALUES ('farther', 'us-east')`);
+      const { rows } = await db.query<{ region: string }>(`SELECT region FROM tenants WHERE id = $1`, [roamer.id]);
+      return { home: rows[0]!.region };
+    });
+    expect(regions.home).not.toBe('us-east');
+    const farther = { tier: 'database' as const, target: 'farther', database: second.newName() };
+
+    const refused = await moveTenantOnline(context, roamer.slug, farther).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ResidencyRefusal);
+    expect(String(refused)).toMatch(new RegExp(`must stay in ${regions.home}.*us-east.*--allow-cross-region`));
+    expect(await placementOf(roamer.id)).toEqual({ tier: 'shared' });
+    const exists = await withClient(second.target.bootstrapUrl, (db) =>
+      db.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [farther.database]),
+    );
+    expect(exists.rowCount).toBe(0);
+
+    await moveTenantOnline(context, roamer.slug, farther, { allowCrossRegion: true, actor: 'operator ada' });
+    expect(await placementOf(roamer.id)).toEqual({ tier: 'database', target: 'farther', database: farther.database });
+    const after = await ops(async (db) => {
+      const tenant = await db.query<{ region: string }>(`SELECT region FROM tenants WHERE id = $1`, [roamer.id]);
+      const move = await db.query<{ cross_region: boolean }>(
+        `SELECT cross_region FROM tenant_moves WHERE tenant_id = $1 AND state = 'done'`,
+        [roamer.id],
+      );
+      return { region: tenant.rows[0]!.region, crossRegion: move.rows.map((row) => row.cross_region) };
+    });
+    expect(after).toEqual({ region: 'us-east', crossRegion: [true] });
+    const event = await withClient(second.opsUrl(farther.database), (db) =>
+      db.query<{ actor_label: string; metadata: { crossRegion: unknown } }>(
+        `SELECT actor_label, metadata FROM audit_events WHERE tenant_id = $1 AND action = 'tenant.moved'`,
+        [roamer.id],
+      ),
+    );
+    expect(event.rows).toEqual([
+      {
+        actor_label: 'operator ada',
+        metadata: expect.objectContaining({ crossRegion: { from: regions.home, to: 'us-east', approvedBy: 'operator ada' } }),
+      },
+    ]);
+
+    // Home again is a move across regions too.
+    const back = await moveTenantOnline(context, roamer.slug, { tier: 'shared' }).catch((error: unknown) => error);
+    expect(back).toBeInstanceOf(ResidencyRefusal);
+    await moveTenantOnline(context, roamer.slug, { tier: 'shared' }, { allowCrossRegion: true });
+    expect(await placementOf(roamer.id)).toEqual({ tier: 'shared' });
   });
 });

@@ -1,6 +1,7 @@
 import { definerGateway } from '@bulkhead/tenancy';
 
 import { appPool } from '../db/pool';
+import { adoptAsAppError } from '../errors';
 import type { MembershipRole } from './context';
 
 // The app's SECURITY DEFINER functions (prisma/migrations/*_pre_tenant_lookups, *_sign_up,
@@ -73,7 +74,7 @@ export interface SessionRecord {
 
 // Every call goes through the kit's definer gateway: a function name, bound parameters, the
 // columns to read — no SQL text here. The pool is read at call time (tests point it elsewhere).
-const definer = definerGateway({ pool: appPool });
+const definer = definerGateway({ pool: appPool, errors: { moving: adoptAsAppError } });
 
 /** One scalar function's value, as the one row `{ [as]: value }` the callers below destructure. */
 async function scalar<T extends Record<string, unknown>>(fn: string, args: unknown[], as: keyof T & string): Promise<T[]> {

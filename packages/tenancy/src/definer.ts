@@ -1,5 +1,7 @@
 import type pg from 'pg';
 
+import { isTenantMoving } from './client';
+import { TenantMovingError } from './errors';
 import { assertIdentifier } from './roles';
 
 // The definer-function gateway: the questions an app must ask before a tenant is known (sign-in by
@@ -14,6 +16,11 @@ export interface DefinerGatewayOptions {
   pool: () => pg.Pool;
   /** The schema holding the functions (default `bulkhead`, the kit's own). */
   schema?: string;
+  /**
+   * Maps a write refused by a moving tenant's fence (a definer function writing that tenant's audit
+   * event during a move, docs/moves.md) to the app's own error, as createTenancy({ errors }) does.
+   */
+  errors?: { moving?: (error: TenantMovingError) => Error };
 }
 
 export interface DefinerGateway {
@@ -27,13 +34,22 @@ export function definerGateway(options: DefinerGatewayOptions): DefinerGateway {
   const schema = assertIdentifier(options.schema ?? 'bulkhead', 'schema');
   const call = (fn: string, args: readonly unknown[]) =>
     `"${schema}"."${assertIdentifier(fn, 'definer function')}"(${args.map((_, i) => `$${i + 1}`).join(', ')})`;
+  const mapMoving = options.errors?.moving ?? ((error: TenantMovingError) => error);
+  const run = async <T extends pg.QueryResultRow>(text: string, args: readonly unknown[]) => {
+    try {
+      return await options.pool().query<T>(text, [...args]);
+    } catch (error) {
+      if (isTenantMoving(error)) throw mapMoving(new TenantMovingError({ cause: error }));
+      throw error;
+    }
+  };
   return {
     async rows<T extends pg.QueryResultRow>(fn: string, args: readonly unknown[], columns?: readonly string[]) {
       const list = columns?.length ? columns.map((column) => `"${assertIdentifier(column, 'column')}"`).join(', ') : '*';
-      return (await options.pool().query<T>(`SELECT ${list} FROM ${call(fn, args)}`, [...args])).rows;
+      return (await run<T>(`SELECT ${list} FROM ${call(fn, args)}`, args)).rows;
     },
     async value<T>(fn: string, args: readonly unknown[]) {
-      const { rows } = await options.pool().query<{ value: T }>(`SELECT ${call(fn, args)} AS value`, [...args]);
+      const { rows } = await run<{ value: T }>(`SELECT ${call(fn, args)} AS value`, args);
       return rows[0]?.value;
     },
   };

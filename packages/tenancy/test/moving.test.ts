@@ -1,4 +1,4 @@
-import { isTenantMoving, TENANT_MOVING_MESSAGE, TenantMovingError, type TenantDbMode } from '@bulkhead/tenancy';
+import { definerGateway, isTenantMoving, TENANT_MOVING_MESSAGE, TenantMovingError, type TenantDbMode } from '@bulkhead/tenancy';
 import { TENANT_MOVING_SQLSTATE } from '@bulkhead/tenancy/admin';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -174,5 +174,30 @@ describe('isTenantMoving()', () => {
     expect(isTenantMoving({ code: '23505', meta: { driverAdapterError: { cause: { originalCode: '23505' } } } })).toBe(false);
     expect(isTenantMoving(new Error('This workspace is moving to its new home'))).toBe(false);
     expect(isTenantMoving(undefined)).toBe(false);
+  });
+});
+
+describe('definerGateway({ errors: { moving } })', () => {
+  it('reports a definer function refused by a fence (an audit event of a moving tenant) as TenantMovingError', async () => {
+    const owner = new pg.Client({ connectionString: database.current.urls.migration });
+    await owner.connect();
+    try {
+      // As a definer function writing a frozen tenant's audit event meets the fence.
+      await owner.query(`
+        CREATE OR REPLACE FUNCTION public.test_fenced_write() RETURNS integer LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'This workspace is moving to its new home; writes resume in a few seconds.' USING ERRCODE = '${TENANT_MOVING_SQLSTATE}';
+        END
+        $$`);
+    } finally {
+      await owner.end();
+    }
+    const plain = definerGateway({ pool: () => pool, schema: 'public' });
+    const refused = await plain.value('test_fenced_write', []).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TenantMovingError);
+    expect((refused as TenantMovingError).retryAfterSeconds).toBe(2);
+    class AppMoving extends Error {}
+    const mapped = definerGateway({ pool: () => pool, schema: 'public', errors: { moving: (error) => new AppMoving(error.message) } });
+    await expect(mapped.rows('test_fenced_write', [])).rejects.toBeInstanceOf(AppMoving);
   });
 });
