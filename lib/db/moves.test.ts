@@ -1,9 +1,8 @@
-import type { Placement } from '@bulkhead/tenancy';
 import { captureTriggerNames, installCapture, MOVE_STEPS, MoveError, PLACEMENTS_LOCK, removeCapture } from '@bulkhead/tenancy/admin';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { moveTenantOnline, parseDestination, ResidencyRefusal, type MoveContext } from '@/lib/db/moves';
+import { moveTenantOnline, parseDestination, placementOfTenant, ResidencyRefusal, type MoveContext } from '@/lib/db/moves';
 import { PLACED_TABLE_ORDER } from '@/lib/db/tiers';
 import { dedicatedServer, setupTestDatabase } from '@/test/db';
 import { seedTenant, withClient, type SeededTenant } from '@/test/fixtures';
@@ -26,18 +25,7 @@ let context: MoveContext;
 
 const ops = <T>(work: (db: pg.Client) => Promise<T>) => withClient(database.current.urls.ops, work);
 
-async function placementOf(tenantId: string): Promise<Placement> {
-  return ops(async (db) => {
-    const { rows } = await db.query<{ tier: string; schema_name: string; database_target: string; database_name: string }>(
-      `SELECT tier::text AS tier, schema_name, database_target, database_name FROM tenant_placements WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    const row = rows[0]!;
-    if (row.tier === 'schema') return { tier: 'schema', schema: row.schema_name };
-    if (row.tier === 'database') return { tier: 'database', target: row.database_target, database: row.database_name };
-    return { tier: 'shared' };
-  });
-}
+const placementOf = (tenantId: string) => placementOfTenant(database.current.urls.ops, tenantId);
 
 /** A fingerprint of every placed table's rows of a tenant, wherever it lives. */
 async function fingerprint(tenantId: string): Promise<Record<string, string>> {

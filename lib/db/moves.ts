@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import type { Placement } from '@bulkhead/tenancy';
 import {
   createTenantSchema,
   deleteTenantRows,
@@ -85,6 +86,19 @@ export interface TenantMoveResult extends MoveResult {
   to: string;
   provisionMs: number;
   cleanupMs: number;
+}
+
+/** A tenant's placement as the control plane says it now (the operator's role), as the kit routes it. */
+export async function placementOfTenant(opsUrl: string, tenantId: string): Promise<Placement> {
+  const { rows } = await withClient(opsUrl, (ops) =>
+    ops.query<PlacementRow>(
+      `SELECT tier::text AS tier, schema_name, database_target, database_name FROM tenant_placements WHERE tenant_id = $1`,
+      [tenantId],
+    ),
+  );
+  if (!rows[0]) throw new Error(`No tenant ${tenantId}.`);
+  const where = whereOf(rows[0]);
+  return where.tier === 'shared' ? { tier: 'shared' } : where;
 }
 
 /** `shared`, `schema`, `schema:t_name`, `database:target`, `database:target/name`. */

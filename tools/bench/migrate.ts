@@ -12,9 +12,8 @@ import {
   type PlacementOutcome,
 } from '@bulkhead/tenancy/admin';
 import { acquireServer, type AcquiredServer } from '@bulkhead/tenancy/server';
-import pg from 'pg';
 
-import { databaseNameFor, placeInDatabase, placeInSchema, schemaNameFor, type DatabaseTarget } from '../../lib/db/tiers';
+import { databaseNameFor, placeInDatabase, placeInSchema, schemaNameFor, withClient, type DatabaseTarget } from '../../lib/db/tiers';
 import { migrateEveryPlacement, statusOfEveryPlacement, type ControlPlaneUrls, type DatabaseTargets } from '../../scripts/db/placements';
 import { describeMachine } from './environment';
 import { ms, seconds, table } from './report';
@@ -102,16 +101,6 @@ function figuresOf(what: RunFigures['what'], concurrency: number, totalMs: numbe
     database: quantiles(of('database')),
     placementsPerSecond: tenants.length / ((totalMs - controlPlaneMs) / 1000),
   };
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Shared tenants with three customers and orders each, set-based (ops role). */

@@ -5,7 +5,8 @@ import { dropDatabase, dropRoles, migrate, provisionDatabase, urlFor } from '@bu
 import { acquireServer, type AcquiredServer } from '@bulkhead/tenancy/server';
 import pg from 'pg';
 
-import { moveTenantOnline, parseDestination, type MoveContext } from '../../lib/db/moves';
+import { moveTenantOnline, parseDestination, placementOfTenant, type MoveContext } from '../../lib/db/moves';
+import { withClient } from '../../lib/db/tiers';
 import { createTenantClientFactory, runInTenant, tenantDbFrom } from '../../lib/tenancy';
 import { ledgerDifferences, startWriter } from '../../test/move-writer';
 import { describeMachine } from './environment';
@@ -34,16 +35,6 @@ const ORDERS = Number(process.env.MOVES_ORDERS ?? 20_000);
 const PATH = (process.env.MOVES_PATH ?? 'schema,database:second,shared,database:second,schema').split(',');
 const FREEZE_BOUND_MS = 2000;
 const GRACE_MS = 2000;
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function main(): Promise<void> {
   const prefix = `bench_mv_${randomBytes(3).toString('hex')}`;
@@ -143,17 +134,7 @@ async function main(): Promise<void> {
       rolePrefix: prefix,
       password: 'bulkhead-local',
     };
-    const placementOf = () =>
-      withClient(urls.ops, async (db): Promise<Placement> => {
-        const { rows } = await db.query<{ tier: string; schema_name: string; database_target: string; database_name: string }>(
-          `SELECT tier::text AS tier, schema_name, database_target, database_name FROM tenant_placements WHERE tenant_id = $1`,
-          [mover],
-        );
-        const row = rows[0]!;
-        if (row.tier === 'schema') return { tier: 'schema', schema: row.schema_name };
-        if (row.tier === 'database') return { tier: 'database', target: row.database_target, database: row.database_name };
-        return { tier: 'shared' };
-      });
+    const placementOf = () => placementOfTenant(urls.ops, mover);
     const appPool = new pg.Pool({ connectionString: urls.app, max: 10 });
     const factory = createTenantClientFactory({
       pool: appPool,
